@@ -1,0 +1,193 @@
+"""The check protocol: small registered classes that yield diagnostics.
+
+A check never prints, never reads configuration files and never sets exit
+codes. It receives a context, yields :class:`~transkit.diagnostics.Diagnostic`
+values, and if it raises, the runner turns the exception into an internal-error
+diagnostic (TK000) naming the check and the file, and goes on.
+
+    @register
+    class ReplacementCharacter(Check):
+        '''U+FFFD marks text that was lost when a file was decoded. ...'''
+        code = "TK201"
+        name = "replacement-character"
+        severity = Severity.ERROR
+
+        def check_file(self, doc, ctx):
+            ...
+            yield self.diagnostic(ctx, line, column, "U+FFFD replacement character")
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator, Mapping
+
+from transkit.diagnostics import Diagnostic, Fix, Location, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from transkit.config import Config
+    from transkit.document import Document
+    from transkit.resources import Resources
+
+
+class Scope(enum.Enum):
+    FILE = "file"  # one document on its own
+    PAIR = "pair"  # a translation against its aligned source
+    PROJECT = "project"  # every document of the run at once
+
+
+@dataclass
+class FileContext:
+    """What a file-scope check may look at besides the document."""
+
+    path: str
+    lang: str
+    config: "Config"
+    resources: "Resources"
+    lang_guessed: bool = False
+
+
+@dataclass
+class PairContext:
+    """A translation and its source; the alignment is computed on first use."""
+
+    source: "Document"
+    target: "Document"
+    source_lang: str
+    target_lang: str
+    config: "Config"
+    resources: "Resources"
+
+    @property
+    def path(self) -> str:
+        return self.target.path
+
+    @property
+    def lang(self) -> str:
+        return self.target_lang
+
+    @cached_property
+    def alignment(self):
+        from transkit.align import align_documents
+
+        return align_documents(self.source, self.target, resources=self.resources)
+
+
+@dataclass
+class ProjectContext:
+    """Every document of a run, grouped in document sets (one source + its translations)."""
+
+    documents: list[tuple["Document", str]]
+    config: "Config"
+    resources: "Resources"
+    sets: list[dict[str, "Document"]] = field(default_factory=list)
+
+    path: str = "."
+    lang: str | None = None
+
+
+class Check:
+    """Base class. Subclasses set the class attributes and override one ``check_*`` method.
+
+    The docstring is the check's documentation, printed by ``transkit explain``:
+    why the check exists, a failing example, and the fix.
+    """
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    severity: ClassVar[Severity] = Severity.WARNING
+    scope: ClassVar[Scope] = Scope.FILE
+    # Canonical tags (see transkit.lang) the check applies to; None means every language.
+    languages: ClassVar[frozenset[str] | None] = None
+    fixable: ClassVar[bool] = False
+    # Option defaults; ``[checks.<name>]`` in the config overrides them.
+    options: ClassVar[Mapping[str, Any]] = {}
+    # Off unless selected explicitly (for opinionated checks).
+    default_enabled: ClassVar[bool] = True
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        self.opts: dict[str, Any] = {**self.options, **(options or {})}
+
+    @classmethod
+    def summary(cls) -> str:
+        doc = inspect.getdoc(cls) or ""
+        return doc.splitlines()[0] if doc else ""
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.getdoc(cls) or ""
+
+    @classmethod
+    def applies_to(cls, lang: str | None) -> bool:
+        return cls.languages is None or (lang in cls.languages)
+
+    def diagnostic(
+        self,
+        ctx: FileContext | PairContext | ProjectContext,
+        line: int,
+        column: int,
+        message: str,
+        *,
+        end_line: int | None = None,
+        end_column: int | None = None,
+        fix: Fix | None = None,
+        related: Location | None = None,
+        severity: Severity | None = None,
+        path: str | None = None,
+        lang: str | None = None,
+        data: Mapping[str, object] | None = None,
+    ) -> Diagnostic:
+        return Diagnostic(
+            code=self.code,
+            name=self.name,
+            severity=severity or self.severity,
+            path=path or ctx.path,
+            line=line,
+            column=column,
+            message=message,
+            end_line=end_line if end_line is not None else (line if end_column is not None else None),
+            end_column=end_column,
+            lang=lang or ctx.lang,
+            related=related,
+            fix=fix,
+            data=tuple(sorted((data or {}).items())),
+        )
+
+    # One of these is overridden, according to ``scope``.
+
+    def check_file(self, doc: "Document", ctx: FileContext) -> Iterable[Diagnostic]:
+        return ()
+
+    def check_pair(self, pair: PairContext) -> Iterable[Diagnostic]:
+        return ()
+
+    def check_project(self, project: ProjectContext) -> Iterable[Diagnostic]:
+        return ()
+
+
+_REGISTRY: dict[str, type[Check]] = {}
+
+
+def register(cls: type[Check]) -> type[Check]:
+    """Class decorator adding a check to the registry; codes and names must be unique."""
+    if not cls.code or not cls.name:
+        raise TypeError(f"{cls.__name__} needs a code and a name")
+    for other in _REGISTRY.values():
+        if other.name == cls.name and other is not cls:
+            raise TypeError(f"check name {cls.name!r} used by {other.code} and {cls.code}")
+    if cls.code in _REGISTRY and _REGISTRY[cls.code] is not cls:
+        raise TypeError(f"check code {cls.code} registered twice")
+    _REGISTRY[cls.code] = cls
+    return cls
+
+
+def registry() -> Mapping[str, type[Check]]:
+    return _REGISTRY
+
+
+def iter_diagnostics(items: Iterable[Diagnostic] | None) -> Iterator[Diagnostic]:
+    if items:
+        yield from items

@@ -1,0 +1,1071 @@
+"""A lossless Markdown model: sections, blocks and protected spans.
+
+The model is built by a line scanner that follows CommonMark's block rules
+closely enough for documentation (ATX and setext headings, fenced and indented
+code, block quotes, list items, GFM tables, HTML blocks and comments, reference
+definitions, YAML/TOML front matter). It never rewrites text: ``Document.text``
+is the decoded input, BOM and line endings included, and joining the sections'
+text gives it back exactly.
+
+Why a scanner of our own rather than markdown-it's token stream: the checks need
+every line, blank or not, to belong to exactly one section, and they need byte
+positions of things markdown-it normalizes away. The scanner is also the lint
+fast path, and importing markdown-it alone costs more than linting a 27 KB file.
+The test suite holds the scanner to markdown-it's block structure on the points
+both define (headings, code blocks).
+
+    >>> doc = Document.from_text("# Title\\n\\nSome `code` here.\\n## 2. Next\\n")
+    >>> [(s.level, s.number, s.title) for s in doc.sections]
+    [(0, None, ''), (1, None, 'Title'), (2, '2.', 'Next')]
+    >>> "".join(s.text for s in doc.sections) == doc.text
+    True
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+# --------------------------------------------------------------------------- #
+# Values
+# --------------------------------------------------------------------------- #
+
+
+class BlockKind(enum.Enum):
+    FRONT_MATTER = "front-matter"
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list-item"
+    TABLE_ROW = "table-row"
+    TABLE_DELIMITER = "table-delimiter"
+    BLOCK_QUOTE = "block-quote"
+    HTML = "html"
+    CODE = "code"
+    THEMATIC_BREAK = "thematic-break"
+    REFERENCE = "reference-definition"
+
+
+class SpanKind(enum.Enum):
+    """Kinds of protected text: never converted, never judged as prose."""
+
+    CODE_BLOCK = "code-block"
+    INLINE_CODE = "inline-code"
+    URL = "url"
+    AUTOLINK = "autolink"
+    LINK_DESTINATION = "link-destination"
+    LINK_LABEL = "link-label"
+    REFERENCE = "reference-definition"
+    HTML_TAG = "html-tag"
+    HTML_COMMENT = "html-comment"
+    FRONT_MATTER_KEY = "front-matter-key"
+    FRONT_MATTER_FENCE = "front-matter-fence"
+    HEADING_ID = "heading-id"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A protected run inside one line: columns are 0-based code points, end exclusive."""
+
+    line: int  # 1-based
+    start: int
+    end: int
+    kind: SpanKind
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block: 1-based inclusive line span; ``depth`` is list nesting (0 at top)."""
+
+    kind: BlockKind
+    start_line: int
+    end_line: int
+    depth: int = 0
+    info: str = ""  # fence info string for code, marker for list items, level for headings
+
+    @property
+    def lines(self) -> range:
+        return range(self.start_line, self.end_line + 1)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and everything up to the next heading (index 0 is the preamble)."""
+
+    index: int
+    level: int  # 0 for the preamble
+    heading: str  # heading text as written, markers stripped ("" for the preamble)
+    number: str | None  # "3.", "1.2", "第三章" ...
+    title: str  # heading without numbering, emoji or inline markup
+    slug: str
+    path: tuple[str, ...]  # titles of the enclosing headings, this one last
+    start_line: int  # 1-based, inclusive
+    end_line: int  # inclusive; end_line < start_line for an empty preamble
+    blocks: tuple[Block, ...]
+    text: str
+    emoji: tuple[str, ...] = ()
+    setext: bool = False
+
+    @property
+    def line_count(self) -> int:
+        return self.end_line - self.start_line + 1
+
+    @property
+    def is_preamble(self) -> bool:
+        return self.level == 0
+
+    @property
+    def body_blocks(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.kind is not BlockKind.HEADING)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    start_line: int
+    end_line: int
+    fence: str  # "---" (YAML) or "+++" (TOML)
+
+
+# --------------------------------------------------------------------------- #
+# Line-level patterns
+# --------------------------------------------------------------------------- #
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$|^ {0,3}(#{1,6})[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
+_THEMATIC = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_BULLET = re.compile(r"^([ \t]*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
+_QUOTE = re.compile(r"^ {0,3}>")
+_HTML_BLOCK_TAGS = frozenset(
+    """address article aside base basefont blockquote body caption center col colgroup dd
+    details dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2
+    h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol
+    optgroup option p param search section summary table tbody td tfoot th thead title tr
+    track ul pre script style textarea picture img a br span video audio source""".split()
+)
+_HTML_OPEN = re.compile(r"^ {0,3}</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
+_COMMENT_OPEN = re.compile(r"^ {0,3}<!--")
+_REFDEF = re.compile(r"^ {0,3}\[((?:[^\]\\]|\\.)+)\]:[ \t]*(<[^>]*>|\S+)(?:[ \t]+(\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$")
+_TABLE_DELIM = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_FM_KEY = re.compile(r"^([ \t]*(?:-[ \t]+)?)([^\s:#\-\[\]{}'\"][^:#]*?|\"[^\"]*\"|'[^']*')([ \t]*):(?=\s|$)")
+_TOML_KEY = re.compile(r"^([ \t]*)([A-Za-z0-9_.\-\"']+?)([ \t]*)=")
+_NUMBER = re.compile(r"^(?:(\d+(?:\.\d+)*)(\.|、|\)|：|:)?[ \t]+|(\d+(?:\.\d+)*)([.、])(?=\S)|(第[一二三四五六七八九十百零〇\d]+[章节節部篇])[ \t、：:]*)")
+_HEADING_ID = re.compile(r"[ \t]*\{#[^}]*\}[ \t]*$")
+
+# Inline patterns; columns are code points inside one line.
+_INLINE_TRIGGER = re.compile(r"[`<\[\]!]|://|www\.|@|\{#")
+_BACKTICKS = re.compile(r"`+")
+_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\s<>]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>")
+_COMMENT = re.compile(r"<!--.*?-->")
+_BARE_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[!-~]+")
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b")
+_URL_TRAILING = ".,:;!?*_~'\""
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
+
+
+def split_lines(text: str) -> list[str]:
+    r"""Split on ``\n``, ``\r\n`` and ``\r`` only, keeping the endings.
+
+    ``str.splitlines`` also splits on form feeds and U+2028, which Markdown does
+    not treat as line breaks.
+
+    >>> split_lines("a\r\nb\rc\nd")
+    ['a\r\n', 'b\r', 'c\n', 'd']
+    """
+    return _LINE.findall(text)
+
+
+def line_body(line: str) -> str:
+    """A line without its line ending."""
+    if line.endswith("\r\n"):
+        return line[:-2]
+    if line.endswith(("\n", "\r")):
+        return line[:-1]
+    return line
+
+
+def _indent(s: str) -> int:
+    n = 0
+    for ch in s:
+        if ch == " ":
+            n += 1
+        elif ch == "\t":
+            n += 4 - n % 4
+        else:
+            break
+    return n
+
+
+def is_emoji(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0x1F000 <= o <= 0x1FAFF
+        or 0x2600 <= o <= 0x27BF
+        or 0x2B00 <= o <= 0x2BFF
+        or 0x1F1E6 <= o <= 0x1F1FF
+        or o in (0xFE0F, 0x200D, 0x20E3, 0x3030, 0x303D, 0x2122, 0x2139)
+    )
+
+
+_MARKUP = re.compile(r"(\*\*|__|~~|`+)")
+_LINK_TEXT = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def plain_heading(text: str) -> str:
+    """Heading text without links, emphasis markers and emoji, spaces collapsed."""
+    text = _LINK_TEXT.sub(r"\1", text)
+    text = _MARKUP.sub("", text)
+    text = "".join(ch for ch in text if not is_emoji(ch))
+    text = text.strip("*_ \t")
+    return " ".join(text.split())
+
+
+def split_number(text: str) -> tuple[str | None, str]:
+    """Split a heading's numbering from its title.
+
+    >>> split_number("1. LLM 架构")
+    ('1.', 'LLM 架构')
+    >>> split_number("3.2 Quantization")
+    ('3.2', 'Quantization')
+    >>> split_number("2026 roadmap")
+    (None, '2026 roadmap')
+    """
+    m = _NUMBER.match(text)
+    if not m:
+        return None, text
+    if m.group(5):
+        return m.group(5), text[m.end():].strip()
+    digits = m.group(1) or m.group(3)
+    sep = m.group(2) or m.group(4) or ""
+    # "2026 roadmap": a bare number followed by words is a title, not numbering.
+    if not sep and "." not in digits and len(digits) > 2:
+        return None, text
+    if sep in ("：", ":"):
+        sep = ""
+    return digits + (sep if sep in (".", ")") else ("." if sep == "、" else "")), text[m.end():].strip()
+
+
+_SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+
+
+def slugify(text: str) -> str:
+    """GitHub-style anchor: lowercase, punctuation dropped, spaces to hyphens.
+
+    >>> slugify("1. LLM 架构")
+    '1-llm-架构'
+    """
+    text = "".join(ch for ch in text if not is_emoji(ch))
+    text = _MARKUP.sub("", _LINK_TEXT.sub(r"\1", text)).strip().lower()
+    return _SLUG_DROP.sub("", text).replace(" ", "-")
+
+
+def split_table_row(body: str) -> list[str]:
+    r"""Cells of a GFM table row; escaped pipes and pipes in code spans stay in the cell.
+
+    >>> split_table_row("| a | `x|y` | b \\| c |")
+    ['a', '`x|y`', 'b \\| c']
+    """
+    s = body.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    cells: list[str] = []
+    cur: list[str] = []
+    i, n = 0, len(s)
+    while i < n:
+        ch = s[i]
+        if ch == "\\" and i + 1 < n:
+            cur.append(s[i : i + 2])
+            i += 2
+            continue
+        if ch == "`":
+            m = _BACKTICKS.match(s, i)
+            run = m.group(0)
+            close = s.find(run, m.end())
+            if close != -1:
+                cur.append(s[i : close + len(run)])
+                i = close + len(run)
+                continue
+            cur.append(run)
+            i = m.end()
+            continue
+        if ch == "|":
+            cells.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    tail = "".join(cur).strip()
+    if tail or not s.rstrip().endswith("|"):
+        cells.append(tail)
+    return cells
+
+
+# --------------------------------------------------------------------------- #
+# Inline protected spans
+# --------------------------------------------------------------------------- #
+
+
+def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    for a, b in taken:
+        if start < b and a < end:
+            return False
+    return True
+
+
+def inline_spans(body: str, line: int) -> list[Span]:
+    """Protected spans inside one line of prose (not inside a code block)."""
+    if not _INLINE_TRIGGER.search(body):
+        return []
+    spans: list[Span] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, kind: SpanKind) -> None:
+        if end > start:
+            spans.append(Span(line, start, end, kind))
+            taken.append((start, end))
+
+    # 1. Code spans win over everything (CommonMark precedence): a run of n
+    # backticks closes at the next run of exactly n.
+    if "`" in body:
+        runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(body)]
+        k = 0
+        while k < len(runs):
+            s, e = runs[k]
+            for k2 in range(k + 1, len(runs)):
+                s2, e2 = runs[k2]
+                if e2 - s2 == e - s:
+                    add(s, e2, SpanKind.INLINE_CODE)
+                    k = k2
+                    break
+            k += 1
+    # 2. Comments, autolinks and raw HTML tags.
+    if "<" in body:
+        for m in _COMMENT.finditer(body):
+            if _free(taken, m.start(), m.end()):
+                add(m.start(), m.end(), SpanKind.HTML_COMMENT)
+        for m in _AUTOLINK.finditer(body):
+            if _free(taken, m.start(), m.end()):
+                add(m.start(), m.end(), SpanKind.AUTOLINK)
+        for m in _HTML_TAG.finditer(body):
+            if _free(taken, m.start(), m.end()):
+                add(m.start(), m.end(), SpanKind.HTML_TAG)
+    # 3. Link and image destinations: "](dest "title")" and "][label]".
+    if "](" in body or "][" in body:
+        _link_targets(body, line, taken, add)
+    if "[^" in body:
+        for m in _FOOTNOTE.finditer(body):
+            if _free(taken, m.start(), m.end()):
+                add(m.start(), m.end(), SpanKind.LINK_LABEL)
+    # 4. Bare URLs and e-mail addresses.
+    if "://" in body or "www." in body:
+        for m in _BARE_URL.finditer(body):
+            start, end = m.start(), m.end()
+            text = body[start:end]
+            text = _trim_url(text)
+            end = start + len(text)
+            if _free(taken, start, end):
+                add(start, end, SpanKind.URL)
+    if "@" in body:
+        for m in _EMAIL.finditer(body):
+            if _free(taken, m.start(), m.end()):
+                add(m.start(), m.end(), SpanKind.URL)
+    if "{#" in body:
+        m = _HEADING_ID.search(body)
+        if m and _free(taken, m.start(), m.end()):
+            add(m.start(), m.end(), SpanKind.HEADING_ID)
+    spans.sort(key=lambda s: s.start)
+    return spans
+
+
+def _trim_url(text: str) -> str:
+    while text and text[-1] in _URL_TRAILING:
+        text = text[:-1]
+    # A closing parenthesis ends the URL unless the URL opened one.
+    while text.endswith(")") and text.count("(") < text.count(")"):
+        text = text[:-1]
+    while text and text[-1] in _URL_TRAILING:
+        text = text[:-1]
+    return text
+
+
+def _link_targets(body: str, line: int, taken, add) -> None:
+    n = len(body)
+    i = 0
+    while True:
+        i = body.find("]", i)
+        if i == -1 or i + 1 >= n:
+            return
+        nxt = body[i + 1]
+        if nxt == "(":
+            j = i + 2
+            while j < n and body[j] in " \t":
+                j += 1
+            start = j
+            if j < n and body[j] == "<":
+                close = body.find(">", j)
+                if close == -1:
+                    i += 1
+                    continue
+                end = close + 1
+            else:
+                depth = 0
+                end = j
+                while end < n:
+                    ch = body[end]
+                    if ch == "\\" and end + 1 < n:
+                        end += 2
+                        continue
+                    if ch in " \t":
+                        break
+                    if ch == "(":
+                        depth += 1
+                    elif ch == ")":
+                        if depth == 0:
+                            break
+                        depth -= 1
+                    end += 1
+            # the link must close: optional title then ")"
+            k = end
+            while k < n and body[k] in " \t":
+                k += 1
+            if k < n and body[k] in "\"'(":
+                q = ")" if body[k] == "(" else body[k]
+                close = body.find(q, k + 1)
+                if close != -1:
+                    k = close + 1
+                    while k < n and body[k] in " \t":
+                        k += 1
+            if k < n and body[k] == ")" and end > start and _free(taken, start, end):
+                add(start, end, SpanKind.LINK_DESTINATION)
+            i = end if end > i else i + 1
+        elif nxt == "[":
+            close = body.find("]", i + 2)
+            if close != -1 and _free(taken, i + 2, close):
+                add(i + 2, close, SpanKind.LINK_LABEL)
+            i += 1
+        else:
+            i += 1
+
+
+# --------------------------------------------------------------------------- #
+# The document
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class _Heading:
+    start_line: int
+    end_line: int
+    level: int
+    text: str
+    setext: bool
+
+
+@dataclass
+class Document:
+    """A parsed Markdown document. Build with :meth:`from_text`."""
+
+    text: str
+    path: str = "<string>"
+    lang: str | None = None
+    lines: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    front_matter: FrontMatter | None = None
+    _spans: dict[int, list[Span]] = field(default_factory=dict, repr=False)
+    _code_lines: set[int] = field(default_factory=set, repr=False)
+
+    # -- construction ------------------------------------------------------ #
+
+    @classmethod
+    def from_text(cls, text: str, path: str = "<string>", lang: str | None = None) -> "Document":
+        doc = cls(text=text, path=path, lang=lang, lines=split_lines(text))
+        _Scanner(doc).run()
+        return doc
+
+    @classmethod
+    def from_bytes(cls, data: bytes, path: str = "<bytes>", lang: str | None = None) -> "Document":
+        """Decode UTF-8 losslessly: undecodable bytes become lone surrogates (see :meth:`to_bytes`)."""
+        return cls.from_text(data.decode("utf-8", errors="surrogateescape"), path, lang)
+
+    def to_bytes(self) -> bytes:
+        return self.text.encode("utf-8", errors="surrogateescape")
+
+    # -- lines --------------------------------------------------------------- #
+
+    @property
+    def line_count(self) -> int:
+        return len(self.lines)
+
+    def body(self, line: int) -> str:
+        """Line ``line`` (1-based) without its ending; a leading BOM on line 1 is kept."""
+        return line_body(self.lines[line - 1])
+
+    @cached_property
+    def bom(self) -> bool:
+        return self.text.startswith("\ufeff")
+
+    @cached_property
+    def newline(self) -> str:
+        """The document's dominant line ending (``\\n`` when it has none)."""
+        counts = {"\r\n": 0, "\n": 0, "\r": 0}
+        for ln in self.lines[:200]:
+            for nl in ("\r\n", "\n", "\r"):
+                if ln.endswith(nl):
+                    counts[nl] += 1
+                    break
+        best = max(counts.items(), key=lambda kv: kv[1])
+        return best[0] if best[1] else "\n"
+
+    # -- protected spans ----------------------------------------------------- #
+
+    def spans(self, line: int) -> list[Span]:
+        """Protected spans of one line, sorted by column."""
+        return self._spans.get(line, [])
+
+    def is_code_line(self, line: int) -> bool:
+        return line in self._code_lines
+
+    def is_front_matter_line(self, line: int) -> bool:
+        fm = self.front_matter
+        return fm is not None and fm.start_line <= line <= fm.end_line
+
+    def masked(self, line: int, fill: str = " ") -> str:
+        """The line with every protected span replaced by ``fill`` (columns are kept)."""
+        body = self.body(line)
+        if line == 1 and body.startswith("\ufeff"):
+            body = fill + body[1:]
+        spans = self._spans.get(line)
+        if not spans:
+            return body
+        out = []
+        pos = 0
+        for s in spans:
+            if s.start > pos:
+                out.append(body[pos : s.start])
+            if s.end > pos:
+                out.append(fill * (s.end - max(pos, s.start)))
+                pos = s.end
+        out.append(body[pos:])
+        return "".join(out)
+
+    def prose_segments(self, line: int) -> list[tuple[int, str]]:
+        """Runs of unprotected text in a line as ``(start column 0-based, text)``."""
+        body = self.body(line)
+        spans = self._spans.get(line)
+        if not spans:
+            return [(0, body)] if body else []
+        out = []
+        pos = 0
+        for s in spans:
+            if s.start > pos:
+                out.append((pos, body[pos : s.start]))
+            pos = max(pos, s.end)
+        if pos < len(body):
+            out.append((pos, body[pos:]))
+        return out
+
+    # -- lookup ---------------------------------------------------------------- #
+
+    @cached_property
+    def _section_of_line(self) -> list[int]:
+        owner = [0] * (len(self.lines) + 1)
+        for s in self.sections:
+            for ln in range(s.start_line, s.end_line + 1):
+                owner[ln] = s.index
+        return owner
+
+    def section_at(self, line: int) -> Section:
+        return self.sections[self._section_of_line[line]]
+
+    @cached_property
+    def _block_of_line(self) -> dict[int, Block]:
+        out: dict[int, Block] = {}
+        for b in self.blocks:
+            for ln in b.lines:
+                out.setdefault(ln, b)
+        return out
+
+    def block_at(self, line: int) -> Block | None:
+        return self._block_of_line.get(line)
+
+    def block_text(self, block: Block) -> str:
+        return "".join(self.lines[block.start_line - 1 : block.end_line])
+
+    @property
+    def headings(self) -> list[Section]:
+        return [s for s in self.sections if not s.is_preamble]
+
+
+# --------------------------------------------------------------------------- #
+# The scanner
+# --------------------------------------------------------------------------- #
+
+
+class _Scanner:
+    """One pass over the lines: blocks, headings, code lines, protected spans."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.bodies = [line_body(ln) for ln in doc.lines]
+        if self.bodies and self.bodies[0].startswith("\ufeff"):
+            self.bodies[0] = self.bodies[0][1:]
+            self.bom_shift = 1
+        else:
+            self.bom_shift = 0
+        self.blocks: list[Block] = []
+        self.headings: list[_Heading] = []
+        self.spans: dict[int, list[Span]] = {}
+        self.code_lines: set[int] = set()
+
+    # The scanner works with 0-based indexes; blocks and spans store 1-based lines.
+
+    def run(self) -> None:
+        n = len(self.bodies)
+        i = self._front_matter()
+        para_start: int | None = None  # open paragraph (0-based first line)
+        list_indent: int | None = None  # content indent of the open list item, if any
+        item_start: int | None = None
+        item_depth = 0
+        item_marker = ""
+        quote_start: int | None = None
+        prev_blank = True
+        list_stack: list[int] = []  # marker indents of open lists, for depth
+
+        def close_para(end: int) -> None:
+            nonlocal para_start
+            if para_start is not None:
+                self._add(BlockKind.PARAGRAPH, para_start, end)
+                para_start = None
+
+        def close_item(end: int) -> None:
+            nonlocal item_start, list_indent
+            if item_start is not None:
+                # trailing blank lines are not part of the item
+                while end > item_start and not self.bodies[end].strip():
+                    end -= 1
+                self._add(BlockKind.LIST_ITEM, item_start, end, depth=item_depth, info=item_marker)
+                item_start = None
+
+        def close_quote(end: int) -> None:
+            nonlocal quote_start
+            if quote_start is not None:
+                self._add(BlockKind.BLOCK_QUOTE, quote_start, end)
+                quote_start = None
+
+        while i < n:
+            body = self.bodies[i]
+            stripped = body.strip()
+            ind = _indent(body)
+
+            if not stripped:
+                close_para(i - 1)
+                close_quote(i - 1)
+                prev_blank = True
+                i += 1
+                continue
+
+            in_item = item_start is not None and list_indent is not None
+
+            # Fenced code (inside a list item the fence may be indented further).
+            m = _FENCE.match(body)
+            if m and (ind <= 3 or (in_item and ind <= list_indent + 3)) and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+                close_para(i - 1)
+                close_quote(i - 1)
+                if in_item and ind < list_indent:
+                    close_item(i - 1)
+                    list_indent = None
+                end = self._fence_end(i, m.group(2))
+                self._code(i, end, info=m.group(3).strip())
+                prev_blank = False
+                i = end + 1
+                continue
+
+            # Continuation of an open list item.
+            if in_item:
+                if ind >= list_indent or (not prev_blank and para_start is None and not self._starts_block(body, ind, list_context=True)):
+                    if ind >= list_indent + 4 and prev_blank:
+                        # indented code inside the item
+                        end = self._indented_end(i, list_indent + 4)
+                        self._code(i, end, info="")
+                        i = end + 1
+                        prev_blank = False
+                        continue
+                    inner = _BULLET.match(body)
+                    if inner and ind >= list_indent:
+                        # a nested item: close the outer item here
+                        close_item(i - 1)
+                        self._inline(i)
+                        item_start, item_depth, item_marker = i, self._depth(list_stack, ind), inner.group(2)
+                        list_indent = ind + len(inner.group(2)) + max(1, min(4, len(inner.group(3)))) if inner.group(3) else ind + len(inner.group(2)) + 1
+                        prev_blank = False
+                        i += 1
+                        continue
+                    self._inline(i)
+                    prev_blank = False
+                    i += 1
+                    continue
+                close_item(i - 1)
+                list_indent = None
+                if not _BULLET.match(body):
+                    list_stack.clear()
+
+            # Indented code: only after a blank line (it cannot interrupt a paragraph).
+            if ind >= 4 and para_start is None and quote_start is None:
+                end = self._indented_end(i, 4)
+                self._code(i, end, info="")
+                prev_blank = False
+                i = end + 1
+                continue
+
+            # Setext underline closes the open paragraph as a heading.
+            if para_start is not None and _SETEXT.match(body):
+                level = 1 if stripped[0] == "=" else 2
+                text = " ".join(self.bodies[k].strip() for k in range(para_start, i))
+                self._heading(para_start, i, level, text, setext=True)
+                for k in range(para_start, i):
+                    self._inline(k)
+                para_start = None
+                prev_blank = False
+                i += 1
+                continue
+
+            m = _ATX.match(body)
+            if m:
+                close_para(i - 1)
+                close_quote(i - 1)
+                level = len(m.group(1) or m.group(3))
+                text = (m.group(2) or "").strip()
+                self._heading(i, i, level, text, setext=False)
+                self._inline(i)
+                prev_blank = False
+                i += 1
+                continue
+
+            if _THEMATIC.match(body):
+                close_para(i - 1)
+                close_quote(i - 1)
+                self._add(BlockKind.THEMATIC_BREAK, i, i)
+                prev_blank = False
+                i += 1
+                continue
+
+            if _COMMENT_OPEN.match(body):
+                close_para(i - 1)
+                close_quote(i - 1)
+                end = i
+                while end < n and "-->" not in self.bodies[end][(body.find("<!--") + 4) if end == i else 0 :]:
+                    end += 1
+                end = min(end, n - 1)
+                # Text after "-->" on the closing line is still part of the HTML block.
+                while end + 1 < n and self.bodies[end + 1].strip() and not self._starts_block(self.bodies[end + 1], _indent(self.bodies[end + 1])):
+                    end += 1
+                self._html(i, end)
+                prev_blank = False
+                i = end + 1
+                continue
+
+            m = _HTML_OPEN.match(body)
+            if m and (m.group(1).lower() in _HTML_BLOCK_TAGS or (para_start is None and _HTML_TAG.fullmatch(stripped))):
+                close_para(i - 1)
+                close_quote(i - 1)
+                end = i
+                while end + 1 < n and self.bodies[end + 1].strip():
+                    end += 1
+                self._html(i, end)
+                prev_blank = False
+                i = end + 1
+                continue
+
+            if _QUOTE.match(body):
+                close_para(i - 1)
+                if quote_start is None:
+                    quote_start = i
+                self._inline(i)
+                prev_blank = False
+                i += 1
+                continue
+            if quote_start is not None and not prev_blank:
+                # lazy continuation of a quoted paragraph
+                self._inline(i)
+                i += 1
+                continue
+
+            m = _BULLET.match(body)
+            if m and (para_start is None or m.group(2)[0] in "-+*" or m.group(2)[:-1] == "1") and (m.group(3) or para_start is None):
+                close_para(i - 1)
+                close_quote(i - 1)
+                item_start, item_marker = i, m.group(2)
+                item_depth = self._depth(list_stack, ind)
+                gap = len(m.group(3)) if m.group(3) else 1
+                if gap > 4:
+                    gap = 1
+                list_indent = ind + len(m.group(2)) + gap
+                self._inline(i)
+                prev_blank = False
+                i += 1
+                continue
+
+            # GFM table: a header row followed by a delimiter row.
+            if "|" in body and i + 1 < n and _TABLE_DELIM.match(self.bodies[i + 1]) and "-" in self.bodies[i + 1] and (
+                len(split_table_row(body)) == len(split_table_row(self.bodies[i + 1]))
+            ):
+                close_para(i - 1)
+                close_quote(i - 1)
+                self._add(BlockKind.TABLE_ROW, i, i)
+                self._inline(i)
+                self._add(BlockKind.TABLE_DELIMITER, i + 1, i + 1)
+                j = i + 2
+                while j < n and self.bodies[j].strip() and not self._starts_block(self.bodies[j], _indent(self.bodies[j])):
+                    self._add(BlockKind.TABLE_ROW, j, j)
+                    self._inline(j)
+                    j += 1
+                prev_blank = False
+                i = j
+                continue
+
+            if para_start is None and _REFDEF.match(body):
+                self._add(BlockKind.REFERENCE, i, i)
+                self._refdef(i)
+                prev_blank = False
+                i += 1
+                continue
+
+            if para_start is None:
+                para_start = i
+            self._inline(i)
+            prev_blank = False
+            i += 1
+
+        close_para(n - 1)
+        close_quote(n - 1)
+        close_item(n - 1)
+        self._finish()
+
+    # -- helpers --------------------------------------------------------------- #
+
+    def _depth(self, stack: list[int], ind: int) -> int:
+        while stack and stack[-1] > ind:
+            stack.pop()
+        if not stack or stack[-1] < ind:
+            stack.append(ind)
+        return len(stack) - 1
+
+    def _starts_block(self, body: str, ind: int, list_context: bool = False) -> bool:
+        """Whether a line would interrupt a paragraph (or a table, or a lazy list line)."""
+        if ind >= 4:
+            return False
+        if _ATX.match(body) or _THEMATIC.match(body) or _QUOTE.match(body) or _COMMENT_OPEN.match(body):
+            return True
+        m = _FENCE.match(body)
+        if m:
+            return True
+        m = _BULLET.match(body)
+        if m and m.group(3):
+            return True
+        m = _HTML_OPEN.match(body)
+        if m and m.group(1).lower() in _HTML_BLOCK_TAGS:
+            return True
+        return False
+
+    def _fence_end(self, i: int, opener: str) -> int:
+        ch, size = opener[0], len(opener)
+        close = re.compile(r"^[ \t]*" + re.escape(ch) + "{" + str(size) + r",}[ \t]*$")
+        n = len(self.bodies)
+        for j in range(i + 1, n):
+            if close.match(self.bodies[j]):
+                return j
+        return n - 1
+
+    def _indented_end(self, i: int, need: int) -> int:
+        n = len(self.bodies)
+        end = i
+        j = i + 1
+        while j < n:
+            b = self.bodies[j]
+            if not b.strip():
+                j += 1
+                continue
+            if _indent(b) >= need:
+                end = j
+                j += 1
+                continue
+            break
+        return end
+
+    def _add(self, kind: BlockKind, start: int, end: int, depth: int = 0, info: str = "") -> None:
+        self.blocks.append(Block(kind, start + 1, end + 1, depth, info))
+
+    def _code(self, start: int, end: int, info: str) -> None:
+        self._add(BlockKind.CODE, start, end, info=info)
+        for k in range(start, end + 1):
+            ln = k + 1
+            self.code_lines.add(ln)
+            length = len(self.bodies[k]) + (self.bom_shift if k == 0 else 0)
+            if length:
+                self.spans[ln] = [Span(ln, 0, length, SpanKind.CODE_BLOCK)]
+
+    def _html(self, start: int, end: int) -> None:
+        self._add(BlockKind.HTML, start, end)
+        in_comment = False
+        for k in range(start, end + 1):
+            body = self.bodies[k]
+            shift = self.bom_shift if k == 0 else 0
+            spans: list[Span] = []
+            pos = 0
+            if in_comment:
+                close = body.find("-->")
+                if close == -1:
+                    if body:
+                        spans.append(Span(k + 1, shift, shift + len(body), SpanKind.HTML_COMMENT))
+                    self.spans[k + 1] = spans
+                    continue
+                spans.append(Span(k + 1, shift, shift + close + 3, SpanKind.HTML_COMMENT))
+                pos = close + 3
+                in_comment = False
+            while True:
+                o = body.find("<!--", pos)
+                if o == -1:
+                    break
+                c = body.find("-->", o + 4)
+                if c == -1:
+                    spans.append(Span(k + 1, shift + o, shift + len(body), SpanKind.HTML_COMMENT))
+                    in_comment = True
+                    pos = len(body)
+                    break
+                spans.append(Span(k + 1, shift + o, shift + c + 3, SpanKind.HTML_COMMENT))
+                pos = c + 3
+            rest = [s for s in inline_spans(body, k + 1) if not any(t.start - shift <= s.start < t.end - shift for t in spans)]
+            for s in rest:
+                spans.append(Span(k + 1, s.start + shift, s.end + shift, s.kind))
+            spans.sort(key=lambda s: s.start)
+            if spans:
+                self.spans[k + 1] = spans
+
+    def _inline(self, k: int) -> None:
+        spans = inline_spans(self.bodies[k], k + 1)
+        if spans:
+            if k == 0 and self.bom_shift:
+                spans = [Span(s.line, s.start + 1, s.end + 1, s.kind) for s in spans]
+            self.spans[k + 1] = spans
+
+    def _refdef(self, k: int) -> None:
+        body = self.bodies[k]
+        m = _REFDEF.match(body)
+        shift = self.bom_shift if k == 0 else 0
+        spans = [Span(k + 1, shift + m.start(1) - 1, shift + m.end(2), SpanKind.REFERENCE)]
+        self.spans[k + 1] = spans
+
+    def _heading(self, start: int, end: int, level: int, text: str, setext: bool) -> None:
+        self._add(BlockKind.HEADING, start, end, info=str(level))
+        if setext:
+            self.spans.setdefault(end + 1, [])
+        self.headings.append(_Heading(start + 1, end + 1, level, text, setext))
+
+    def _front_matter(self) -> int:
+        """Detect a front matter block at the very top; returns the next line index."""
+        bodies = self.bodies
+        if not bodies:
+            return 0
+        fence = bodies[0].rstrip()
+        if fence not in ("---", "+++"):
+            return 0
+        closers = ("---", "...") if fence == "---" else ("+++",)
+        for j in range(1, len(bodies)):
+            if bodies[j].rstrip() in closers:
+                break
+        else:
+            return 0
+        self.doc.front_matter = FrontMatter(1, j + 1, fence)
+        self._add(BlockKind.FRONT_MATTER, 0, j)
+        key_re = _FM_KEY if fence == "---" else _TOML_KEY
+        for k in (0, j):
+            shift = self.bom_shift if k == 0 else 0
+            self.spans[k + 1] = [Span(k + 1, shift, shift + len(bodies[k]), SpanKind.FRONT_MATTER_FENCE)]
+        for k in range(1, j):
+            m = key_re.match(bodies[k])
+            if m and m.group(2).strip():
+                self.spans[k + 1] = [Span(k + 1, m.start(2), m.end(2), SpanKind.FRONT_MATTER_KEY)]
+            elif fence == "+++" and bodies[k].lstrip().startswith("["):
+                self.spans[k + 1] = [Span(k + 1, 0, len(bodies[k]), SpanKind.FRONT_MATTER_KEY)]
+        return j + 1
+
+    def _finish(self) -> None:
+        doc = self.doc
+        self.blocks.sort(key=lambda b: (b.start_line, b.end_line))
+        doc.blocks = self.blocks
+        doc._spans = self.spans
+        doc._code_lines = self.code_lines
+        lines = doc.lines
+        n = len(lines)
+        # Section boundaries at heading starts.
+        starts = [h.start_line for h in self.headings]
+        bounds = [1] + starts + [n + 1]
+        heads: list[_Heading | None] = [None] + list(self.headings)
+        sections: list[Section] = []
+        path_stack: list[tuple[int, str]] = []
+        slugs: dict[str, int] = {}
+        bi = 0
+        blocks = self.blocks
+        for idx, head in enumerate(heads):
+            start, stop = bounds[idx], bounds[idx + 1]
+            if idx == 0 and starts and starts[0] == 1:
+                stop = 1
+            end = stop - 1
+            if idx > 0:
+                start = head.start_line
+            sec_blocks = []
+            while bi < len(blocks) and blocks[bi].start_line < start:
+                bi += 1
+            j = bi
+            while j < len(blocks) and blocks[j].start_line <= end:
+                sec_blocks.append(blocks[j])
+                j += 1
+            text = "".join(lines[start - 1 : end]) if end >= start else ""
+            if head is None:
+                sections.append(Section(0, 0, "", None, "", "", (), start, end, tuple(sec_blocks), text))
+                continue
+            heading_text = _HEADING_ID.sub("", head.text)
+            plain = plain_heading(heading_text)
+            number, title = split_number(plain)
+            while path_stack and path_stack[-1][0] >= head.level:
+                path_stack.pop()
+            path_stack.append((head.level, title))
+            slug = slugify(heading_text)
+            if slug in slugs:
+                slugs[slug] += 1
+                slug = f"{slug}-{slugs[slug]}"
+            else:
+                slugs[slug] = 0
+            emoji = tuple(ch for ch in heading_text if is_emoji(ch) and ch not in "\ufe0f\u200d")
+            sections.append(
+                Section(
+                    index=idx,
+                    level=head.level,
+                    heading=head.text,
+                    number=number,
+                    title=title,
+                    slug=slug,
+                    path=tuple(t for _, t in path_stack),
+                    start_line=start,
+                    end_line=end,
+                    blocks=tuple(sec_blocks),
+                    text=text,
+                    emoji=emoji,
+                    setext=head.setext,
+                )
+            )
+        doc.sections = sections
+
+
+def is_han(ch: str) -> bool:
+    """Whether ``ch`` is a CJK unified ideograph (BMP blocks, extension A, the supplementary planes)."""
+    return (
+        "\u4e00" <= ch <= "\u9fff"
+        or "\u3400" <= ch <= "\u4dbf"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\U00020000" <= ch <= "\U0003134f"
+    )
