@@ -1,0 +1,1010 @@
+"""Pair the sections (and the blocks inside them) of a translation with its source.
+
+Translations do not line up by position: they drop sections, keep English
+headings, change heading levels, and their numbering drifts when the source
+gains a section upstream. So sections are paired by dynamic programming over a
+similarity built from *anchors*, things a translator carries over unchanged or
+nearly so:
+
+- URLs, inline code, code blocks, numbers and emoji;
+- Latin words kept inside Chinese text (names, product terms such as
+  "Transformer" or "LoRA"), counted only when the word occurs in both documents
+  and weighted by rarity, so "LLM" in every section says little;
+- glossary term pairs (an English term and its Chinese rendering);
+- for two Chinese variants (or two versions of one language), the characters
+  themselves: the source section is converted with OpenCC, then compared with
+  the target character by character;
+- weaker hints: heading level, numbering, block shape and count, relative
+  position and the section's share of the document's length.
+
+The dynamic program allows gaps (missing and extra sections). A second pass
+pairs the sections it left over with each other, which catches sections that
+moved; a pair is *moved* when it is not on the longest run of pairs that keeps
+the source order. Every pair carries a confidence in [0, 1].
+
+    >>> src = Document.from_text("# Guide\\n\\n## Setup\\n\\nRun `pip install x`.\\n\\n## Usage\\n\\nSee https://example.org/u\\n", lang="en")
+    >>> tgt = Document.from_text("# 指南\\n\\n## 用法\\n\\n见 https://example.org/u\\n", lang="zh-Hans")
+    >>> a = align_documents(src, tgt)
+    >>> [(p.source and p.source.title, p.target and p.target.title) for p in a.pairs[1:]]
+    [('Guide', '指南'), ('Setup', None), ('Usage', '用法')]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+from transkit.document import Block, BlockKind, Document, Section, SpanKind, is_emoji, is_han
+
+if TYPE_CHECKING:  # pragma: no cover
+    from transkit.resources import Resources
+
+__all__ = [
+    "SectionPair",
+    "BlockPair",
+    "Alignment",
+    "align_documents",
+    "align_many",
+    "align_blocks",
+]
+
+# --------------------------------------------------------------------------- #
+# Public values
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class SectionPair:
+    """A source section and its counterpart; ``None`` on one side marks a missing or extra section.
+
+    ``moved`` is set when the pair breaks the source order (the section was
+    reordered in the translation).
+    """
+
+    source: Section | None
+    target: Section | None
+    confidence: float
+    moved: bool = False
+
+    @property
+    def matched(self) -> bool:
+        return self.source is not None and self.target is not None
+
+
+@dataclass(frozen=True)
+class BlockPair:
+    """A source block and its counterpart inside an aligned section pair."""
+
+    source: Block | None
+    target: Block | None
+    confidence: float
+    moved: bool = False
+
+    @property
+    def matched(self) -> bool:
+        return self.source is not None and self.target is not None
+
+
+class Alignment:
+    """The section pairs of one translation against its source.
+
+    ``pairs`` follows the target's order; source sections with no counterpart
+    are inserted where they belong (after the pair of the nearest preceding
+    source section). The preambles (section 0) are always paired.
+    """
+
+    def __init__(self, source: Document, target: Document, pairs: list[SectionPair], context: "_PairContext") -> None:
+        self.source = source
+        self.target = target
+        self.pairs = pairs
+        self._ctx = context
+        self._by_source = {p.source.index: p for p in pairs if p.source is not None}
+        self._by_target = {p.target.index: p for p in pairs if p.target is not None}
+        self._blocks: dict[tuple[int | None, int | None], list[BlockPair]] = {}
+
+    def __repr__(self) -> str:
+        return f"<Alignment {self.source.path} -> {self.target.path}: {len(self.matched)} matched, {len(self.missing)} missing, {len(self.extra)} extra>"
+
+    # -- lookups ---------------------------------------------------------------- #
+
+    def pair_for_source(self, section: Section | int) -> SectionPair | None:
+        """The pair holding this source section (a Section or its index)."""
+        idx = section if isinstance(section, int) else section.index
+        return self._by_source.get(idx)
+
+    def pair_for_target(self, section: Section | int) -> SectionPair | None:
+        """The pair holding this target section (a Section or its index)."""
+        idx = section if isinstance(section, int) else section.index
+        return self._by_target.get(idx)
+
+    def counterpart_of_source(self, section: Section | int) -> Section | None:
+        pair = self.pair_for_source(section)
+        return pair.target if pair else None
+
+    def counterpart_of_target(self, section: Section | int) -> Section | None:
+        pair = self.pair_for_target(section)
+        return pair.source if pair else None
+
+    @property
+    def matched(self) -> list[SectionPair]:
+        return [p for p in self.pairs if p.matched]
+
+    @property
+    def missing(self) -> list[SectionPair]:
+        """Source sections with no counterpart in the translation."""
+        return [p for p in self.pairs if p.target is None]
+
+    @property
+    def extra(self) -> list[SectionPair]:
+        """Translation sections with no counterpart in the source."""
+        return [p for p in self.pairs if p.source is None]
+
+    @property
+    def moved(self) -> list[SectionPair]:
+        return [p for p in self.pairs if p.moved]
+
+    # -- blocks ----------------------------------------------------------------- #
+
+    def blocks(self, pair: SectionPair) -> list[BlockPair]:
+        """The blocks of a section pair aligned the same way as sections (cached).
+
+        A one-sided pair gives one-sided block pairs. Headings and table
+        delimiter rows are left out: they belong to the section, not its body.
+        """
+        key = (pair.source.index if pair.source else None, pair.target.index if pair.target else None)
+        cached = self._blocks.get(key)
+        if cached is None:
+            cached = self._ctx.align_blocks(pair.source, pair.target)
+            self._blocks[key] = cached
+        return cached
+
+    def block_counterpart(self, block: Block, *, side: str = "target") -> BlockPair | None:
+        """The block pair holding ``block`` (``side`` says which document it is from)."""
+        doc = self.target if side == "target" else self.source
+        sec = doc.section_at(block.start_line)
+        pair = self.pair_for_target(sec) if side == "target" else self.pair_for_source(sec)
+        if pair is None:
+            return None
+        for bp in self.blocks(pair):
+            b = bp.target if side == "target" else bp.source
+            if b is not None and b.start_line == block.start_line:
+                return bp
+        return None
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``transkit align --format json`` for one translation."""
+        return {"pairs": [{"source": _sec_ref(p.source), "target": _sec_ref(p.target), "confidence": round(p.confidence, 2)} for p in self.pairs]}
+
+
+def _sec_ref(section: Section | None) -> dict | None:
+    if section is None:
+        return None
+    return {"line": section.start_line, "title": section.title if not section.is_preamble else ""}
+
+
+def alignments_to_dict(alignments: Sequence[Alignment]) -> dict:
+    """JSON for one or several translations of one source.
+
+    With one translation each pair has ``"target"``; with several, ``"targets"``
+    lists the counterparts in argument order, one row per source section (then
+    the extra sections of each translation, with ``"source": null``).
+    """
+    if len(alignments) == 1:
+        return alignments[0].to_dict()
+    if not alignments:
+        return {"pairs": []}
+    rows = []
+    source = alignments[0].source
+    for sec in source.sections:
+        targets = []
+        confs = []
+        for a in alignments:
+            p = a.pair_for_source(sec)
+            targets.append(_sec_ref(p.target) if p else None)
+            if p and p.target is not None:
+                confs.append(p.confidence)
+        rows.append({"source": _sec_ref(sec), "targets": targets, "confidence": round(min(confs), 2) if confs else 0.0})
+    for k, a in enumerate(alignments):
+        for p in a.extra:
+            targets = [None] * len(alignments)
+            targets[k] = _sec_ref(p.target)
+            rows.append({"source": None, "targets": targets, "confidence": round(p.confidence, 2)})
+    return {"pairs": rows}
+
+
+# --------------------------------------------------------------------------- #
+# Entry points
+# --------------------------------------------------------------------------- #
+
+
+def align_documents(source: Document, target: Document, resources: "Resources | None" = None) -> Alignment:
+    """Pair the sections of ``target`` with those of ``source``."""
+    ctx = _PairContext(source, target, resources)
+    return ctx.align_sections()
+
+
+def align_many(source: Document, targets: list[Document], resources: "Resources | None" = None) -> list[Alignment]:
+    """Align each translation with the source, in the order given."""
+    return [align_documents(source, t, resources) for t in targets]
+
+
+def align_blocks(source: Section | None, target: Section | None, source_doc: Document, target_doc: Document, resources=None) -> list[BlockPair]:
+    """Align the body blocks of two sections directly (without a section alignment)."""
+    return _PairContext(source_doc, target_doc, resources).align_blocks(source, target)
+
+
+# --------------------------------------------------------------------------- #
+# Features
+# --------------------------------------------------------------------------- #
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-+.#'][A-Za-z0-9]+)*[+#]*")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.])\d+(?:[.,:]\d+)*%?")
+_SPACE = re.compile(r"\s+")
+_URL_TRIM = re.compile(r"^<|>$|[/#]+$")
+_SHAPE_KINDS = (
+    BlockKind.PARAGRAPH,
+    BlockKind.LIST_ITEM,
+    BlockKind.TABLE_ROW,
+    BlockKind.CODE,
+    BlockKind.BLOCK_QUOTE,
+    BlockKind.HTML,
+)
+_BODY_SKIP = (BlockKind.HEADING, BlockKind.TABLE_DELIMITER)
+_STOP_NUMBERS = frozenset({"0", "1", "2"})
+
+
+@dataclass
+class _Unit:
+    """What the similarity looks at for one section or one block."""
+
+    index: int  # position in the unit list
+    tokens: dict[str, float]  # anchor token -> weight (before restriction)
+    prose: str  # prose text for character comparison, whitespace collapsed
+    title: str  # heading title ("" for blocks)
+    title_tokens: frozenset[str]
+    level: int
+    number: str | None
+    kind: str
+    shape: tuple[int, ...]
+    size: int  # prose length in characters (Han counted 3x for cross-language shares)
+    start: float  # relative position of the start in the document/section [0, 1)
+    weight_total: float = 0.0
+    shared: frozenset[str] = frozenset()
+    emoji: tuple[str, ...] = ()
+
+
+class _Features:
+    """Per-document extraction of anchors, prose and shape (computed once per document)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._line_cache: dict[int, tuple[str, list[str]]] = {}
+
+    def line(self, ln: int) -> tuple[str, list[str]]:
+        """(prose, anchor tokens) of one line; code-block lines give nothing here."""
+        hit = self._line_cache.get(ln)
+        if hit is not None:
+            return hit
+        doc = self.doc
+        if doc.is_code_line(ln) or doc.is_front_matter_line(ln):
+            out = ("", [])
+            self._line_cache[ln] = out
+            return out
+        body = doc.body(ln)
+        spans = doc.spans(ln)
+        tokens: list[str] = []
+        if spans:
+            parts = []
+            pos = 0
+            for s in spans:
+                if s.start > pos:
+                    parts.append(body[pos : s.start])
+                frag = body[s.start : s.end]
+                if s.kind is SpanKind.INLINE_CODE:
+                    tokens.append("c:" + frag.strip("` ").lower())
+                elif s.kind in (SpanKind.URL, SpanKind.AUTOLINK, SpanKind.LINK_DESTINATION, SpanKind.REFERENCE):
+                    url = _link_url(frag)
+                    if url:
+                        tokens.append("u:" + url)
+                elif s.kind is SpanKind.HTML_TAG:
+                    for m in re.finditer(r"(?:src|href)\s*=\s*[\"']?([^\"'\s>]+)", frag):
+                        tokens.append("u:" + _link_url(m.group(1)))
+                parts.append(" ")
+                pos = max(pos, s.end)
+            parts.append(body[pos:])
+            prose = "".join(parts)
+        else:
+            prose = body
+        prose = _SPACE.sub(" ", prose).strip()
+        if prose:
+            for m in _LATIN_WORD.finditer(prose):
+                w = m.group(0).lower()
+                if len(w) > 1:
+                    tokens.append("w:" + w)
+            for m in _NUMBER.finditer(prose):
+                n = m.group(0)
+                if n not in _STOP_NUMBERS:
+                    tokens.append("n:" + n.replace(",", ""))
+            for ch in prose:
+                if ord(ch) >= 0x2600 and is_emoji(ch) and ch not in "\ufe0f\u200d":
+                    tokens.append("e:" + ch)
+        out = (prose, tokens)
+        self._line_cache[ln] = out
+        return out
+
+    def block_tokens(self, block: Block) -> tuple[str, list[str]]:
+        if block.kind is BlockKind.CODE:
+            lines = self.doc.lines[block.start_line - 1 : block.end_line]
+            # The fence lines are dropped: the content is what must match.
+            content = lines[1:-1] if len(lines) >= 2 and lines[0].lstrip().startswith(("```", "~~~")) else lines
+            digest = hashlib.blake2b("".join(x.rstrip() + "\n" for x in content).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+            return "", ["k:" + digest]
+        prose_parts = []
+        tokens: list[str] = []
+        for ln in block.lines:
+            p, t = self.line(ln)
+            if p:
+                prose_parts.append(p)
+            tokens.extend(t)
+        return " ".join(prose_parts), tokens
+
+    def section_unit(self, sec: Section, index: int, doc_size: float, offset: float) -> _Unit:
+        prose_parts: list[str] = []
+        tokens: list[str] = []
+        shape = [0] * len(_SHAPE_KINDS)
+        for b in sec.blocks:
+            if b.kind is BlockKind.HEADING:
+                continue
+            if b.kind in _SHAPE_KINDS:
+                shape[_SHAPE_KINDS.index(b.kind)] += 1
+            p, t = self.block_tokens(b)
+            if p:
+                prose_parts.append(p)
+            tokens.extend(t)
+        title = sec.title or ""
+        title_tokens: list[str] = []
+        if not sec.is_preamble:
+            for m in _LATIN_WORD.finditer(title):
+                w = m.group(0).lower()
+                if len(w) > 1:
+                    title_tokens.append("w:" + w)
+            for m in _NUMBER.finditer(title):
+                if m.group(0) not in _STOP_NUMBERS:
+                    title_tokens.append("n:" + m.group(0))
+            tokens.extend(title_tokens)
+            tokens.extend("e:" + e for e in sec.emoji)
+        prose = " ".join(prose_parts)
+        size = _size(title + " " + prose)
+        return _Unit(
+            index=index,
+            tokens=_count(tokens),
+            prose=prose,
+            title=title,
+            title_tokens=frozenset(title_tokens),
+            level=sec.level,
+            number=sec.number,
+            kind="section",
+            shape=tuple(shape),
+            size=size,
+            start=offset / doc_size if doc_size else 0.0,
+            emoji=sec.emoji,
+        )
+
+    def block_unit(self, block: Block, index: int, total: float, offset: float) -> _Unit:
+        prose, tokens = self.block_tokens(block)
+        return _Unit(
+            index=index,
+            tokens=_count(tokens),
+            prose=prose,
+            title="",
+            title_tokens=frozenset(),
+            level=block.depth,
+            number=None,
+            kind=block.kind.value,
+            shape=(),
+            size=max(1, _size(prose)) if block.kind is not BlockKind.CODE else block.end_line - block.start_line + 1,
+            start=offset / total if total else 0.0,
+        )
+
+
+def _link_url(frag: str) -> str:
+    frag = frag.strip()
+    if frag.startswith("["):  # reference definition "[label]: url"
+        close = frag.find("]:")
+        frag = frag[close + 2 :].strip() if close != -1 else frag
+    frag = frag.split()[0] if frag.split() else ""
+    frag = _URL_TRIM.sub("", frag.strip("<>"))
+    return frag.lower()
+
+
+def _count(tokens: Iterable[str]) -> dict[str, float]:
+    return dict(Counter(tokens))
+
+
+def _size(text: str) -> int:
+    # A Han character carries about as much as a short English word: weigh it so
+    # that a section's share of its document is comparable across languages.
+    n = 0
+    for ch in text:
+        if ch == " ":
+            continue
+        n += 3 if is_han(ch) else 1
+    return n
+
+
+# --------------------------------------------------------------------------- #
+# Conversion between Chinese variants (cached)
+# --------------------------------------------------------------------------- #
+
+_FALLBACK_OPENCC = {
+    ("zh-Hans", "zh-Hant"): "s2twp",
+    ("zh-Hans", "zh-HK"): "s2hk",
+    ("zh-Hant", "zh-Hans"): "tw2sp",
+    ("zh-HK", "zh-Hans"): "hk2s",
+    ("zh-Hant", "zh-HK"): "t2hk",
+    ("zh-HK", "zh-Hant"): "hk2t",
+}
+_OPENCC: dict[str, object] = {}
+_CONVERTED: dict[tuple[str, str, str], str] = {}
+_CONVERTED_LIMIT = 200_000
+
+
+def _opencc_convert(config: str) -> Callable[[str], str]:
+    conv = _OPENCC.get(config)
+    if conv is None:
+        import opencc
+
+        conv = opencc.OpenCC(config if config.endswith(".json") else config + ".json")
+        _OPENCC[config] = conv
+    return conv.convert  # type: ignore[attr-defined]
+
+
+def _converter(resources, source_lang: str, target_lang: str) -> tuple[str, Callable[[str], str]]:
+    """A text converter between two Chinese variants and a key naming it for the cache."""
+    if resources is not None:
+        try:
+            conv = resources.converter(source_lang, target_lang)
+            fn = getattr(conv, "convert_text", None)
+            if fn is not None:
+                return f"{source_lang}>{target_lang}:{id(conv)}", fn
+        except (ImportError, AttributeError, ValueError):
+            pass  # transkit.convert not available: plain OpenCC below
+    config = None
+    if resources is not None:
+        try:
+            config = resources.config.opencc_for(target_lang)
+        except AttributeError:
+            config = None
+    config = config or _FALLBACK_OPENCC.get((source_lang, target_lang), "s2twp")
+    return config, _opencc_convert(config)
+
+
+def _convert_many(key: str, fn: Callable[[str], str], texts: list[str]) -> list[str]:
+    """Convert several texts in one call (joined by newlines), cached per text."""
+    out: list[str | None] = [None] * len(texts)
+    todo: list[int] = []
+    for i, t in enumerate(texts):
+        if not t:
+            out[i] = t
+            continue
+        hit = _CONVERTED.get((key, "", t))
+        if hit is None:
+            todo.append(i)
+        else:
+            out[i] = hit
+    if todo:
+        if len(_CONVERTED) > _CONVERTED_LIMIT:
+            _CONVERTED.clear()
+        joined = "\n".join(texts[i].replace("\n", " ") for i in todo)
+        converted = fn(joined).split("\n")
+        if len(converted) != len(todo):  # a converter that moved line breaks: one at a time
+            converted = [fn(texts[i].replace("\n", " ")) for i in todo]
+        for i, c in zip(todo, converted):
+            _CONVERTED[(key, "", texts[i])] = c
+            out[i] = c
+    return out  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- #
+# The pair context: features of both documents, similarity, dynamic program
+# --------------------------------------------------------------------------- #
+
+# A match must score above this to beat leaving both sides unpaired.
+_GAP = 0.34
+# Pairs made by the second (reorder) pass need stronger evidence.
+_REORDER_MIN = 0.45
+# Above this many cells the dynamic program is restricted to a band around the diagonal.
+_FULL_DP_CELLS = 40_000
+
+
+def _lang_of(doc: Document) -> str:
+    if doc.lang:
+        return doc.lang
+    from transkit.lang import guess
+
+    return guess(doc.text[:20000]).lang
+
+
+def _is_zh(lang: str) -> bool:
+    return lang.startswith("zh")
+
+
+class _PairContext:
+    def __init__(self, source: Document, target: Document, resources) -> None:
+        self.source = source
+        self.target = target
+        self.resources = resources
+        self.source_lang = _lang_of(source)
+        self.target_lang = _lang_of(target)
+        self.same_script = self.source_lang == self.target_lang or (_is_zh(self.source_lang) and _is_zh(self.target_lang))
+        self.fs = _Features(source)
+        self.ft = _Features(target)
+        self._convert: tuple[str, Callable[[str], str]] | None = None
+        self._terms = None
+
+    # -- conversion and glossary ------------------------------------------------ #
+
+    def convert(self, texts: list[str]) -> list[str]:
+        """Source texts made comparable with target texts (converted between Chinese variants)."""
+        if self.source_lang == self.target_lang or not (_is_zh(self.source_lang) and _is_zh(self.target_lang)):
+            return texts
+        if self._convert is None:
+            self._convert = _converter(self.resources, self.source_lang, self.target_lang)
+        key, fn = self._convert
+        return _convert_many(key, fn, texts)
+
+    def term_matchers(self):
+        """Two functions text -> glossary tokens, from the glossary's term pairs (or None)."""
+        if self._terms is None:
+            self._terms = _glossary_matchers(self.resources, self.source_lang, self.target_lang) or False
+        return self._terms or None
+
+    # -- sections ------------------------------------------------------------------ #
+
+    def units(self, feats: _Features, sections: Sequence[Section]) -> list[_Unit]:
+        sizes = [max(1, len(s.text)) for s in sections]
+        total = float(sum(sizes)) or 1.0
+        out = []
+        offset = 0.0
+        for k, (sec, sz) in enumerate(zip(sections, sizes)):
+            out.append(feats.section_unit(sec, k, total, offset))
+            offset += sz
+        return out
+
+    def align_sections(self) -> Alignment:
+        src_secs = [s for s in self.source.sections if not s.is_preamble]
+        tgt_secs = [s for s in self.target.sections if not s.is_preamble]
+        su = self.units(self.fs, src_secs)
+        tu = self.units(self.ft, tgt_secs)
+        scorer = _Scorer(self, su, tu, sections=True)
+        matches = _align_units(scorer, len(su), len(tu))
+        pairs: list[SectionPair] = []
+        matched = {i: (j, c, mv) for i, j, c, mv in matches}
+        # Preambles always pair: they hold the front matter and the title area.
+        sp, tp = self.source.sections[0], self.target.sections[0]
+        pre_conf = 1.0 if not sp.text.strip() and not tp.text.strip() else round(max(0.5, scorer.preamble_similarity(sp, tp)), 4)
+        ordered = _order_pairs(len(su), len(tu), matched)
+        pairs.append(SectionPair(sp, tp, pre_conf))
+        for i, j, conf, moved in ordered:
+            pairs.append(SectionPair(src_secs[i] if i is not None else None, tgt_secs[j] if j is not None else None, conf, moved))
+        return Alignment(self.source, self.target, pairs, self)
+
+    # -- blocks -------------------------------------------------------------------- #
+
+    def block_list(self, sec: Section | None) -> list[Block]:
+        if sec is None:
+            return []
+        return [b for b in sec.blocks if b.kind not in _BODY_SKIP]
+
+    def align_blocks(self, source: Section | None, target: Section | None) -> list[BlockPair]:
+        sb = self.block_list(source)
+        tb = self.block_list(target)
+        if not sb or not tb:
+            return [BlockPair(b, None, 0.0) for b in sb] + [BlockPair(None, b, 0.0) for b in tb]
+
+        def units(feats: _Features, blocks: list[Block]) -> list[_Unit]:
+            total = float(sum(b.end_line - b.start_line + 1 for b in blocks))
+            out, off = [], 0.0
+            for k, b in enumerate(blocks):
+                out.append(feats.block_unit(b, k, total, off))
+                off += b.end_line - b.start_line + 1
+            return out
+
+        su, tu = units(self.fs, sb), units(self.ft, tb)
+        scorer = _Scorer(self, su, tu, sections=False)
+        matches = _align_units(scorer, len(su), len(tu))
+        matched = {i: (j, c, mv) for i, j, c, mv in matches}
+        return [
+            BlockPair(sb[i] if i is not None else None, tb[j] if j is not None else None, conf, moved)
+            for i, j, conf, moved in _order_pairs(len(su), len(tu), matched)
+        ]
+
+
+def _glossary_matchers(resources, source_lang: str, target_lang: str):
+    """Token extractors for glossary term pairs, or None when there is no glossary yet."""
+    if resources is None:
+        return None
+    try:
+        glossary = resources.glossary
+        pairs = list(glossary.term_pairs(source_lang, target_lang))
+    except (ImportError, AttributeError, NotImplementedError):
+        return None
+    clean: list[tuple[str, str]] = []
+    for p in pairs:
+        try:
+            a, b = p[0], p[1]
+        except (TypeError, IndexError):
+            continue
+        if isinstance(a, str) and isinstance(b, str) and a.strip() and b.strip() and a.lower() != b.lower():
+            clean.append((a.strip(), b.strip()))
+    if not clean:
+        return None
+
+    def build(terms: list[tuple[str, int]], latin: bool):
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        for term, k in terms:
+            key = term.lower() if latin else term
+            ids = auto.get(key, None) if key in auto else None
+            auto.add_word(key, (ids or ()) + (k,))
+        auto.make_automaton()
+
+        def find(text: str) -> list[str]:
+            hay = text.lower() if latin else text
+            out = []
+            for end, ids in auto.iter(hay):
+                out.extend(f"g:{k}" for k in ids)
+            return out
+
+        return find
+
+    src_terms = [(a, k) for k, (a, _) in enumerate(clean)]
+    tgt_terms = [(b, k) for k, (_, b) in enumerate(clean)]
+    return build(src_terms, not _is_zh(source_lang)), build(tgt_terms, not _is_zh(target_lang))
+
+
+class _Scorer:
+    """Similarity between source unit i and target unit j, cached."""
+
+    def __init__(self, ctx: _PairContext, su: list[_Unit], tu: list[_Unit], sections: bool) -> None:
+        self.ctx = ctx
+        self.su = su
+        self.tu = tu
+        self.sections = sections
+        self.cache: dict[tuple[int, int], tuple[float, float]] = {}
+        terms = ctx.term_matchers() if not ctx.same_script else None
+        if terms:
+            find_s, find_t = terms
+            for u in su:
+                for tok in find_s(u.title + " " + u.prose):
+                    u.tokens[tok] = u.tokens.get(tok, 0) + 1
+            for u in tu:
+                for tok in find_t(u.title + " " + u.prose):
+                    u.tokens[tok] = u.tokens.get(tok, 0) + 1
+        # Tokens that occur on both sides, weighted by rarity (inverse document frequency).
+        df: Counter[str] = Counter()
+        s_vocab: set[str] = set()
+        t_vocab: set[str] = set()
+        for u in su:
+            s_vocab.update(u.tokens)
+            df.update(u.tokens.keys())
+        for u in tu:
+            t_vocab.update(u.tokens)
+            df.update(u.tokens.keys())
+        shared = s_vocab & t_vocab
+        n = len(su) + len(tu)
+        self.idf = {tok: math.log(1.0 + n / df[tok]) for tok in shared}
+        for u in su + tu:
+            u.shared = frozenset(t for t in u.tokens if t in shared)
+            u.weight_total = sum(self.idf[t] * min(u.tokens[t], 3) for t in u.shared)
+        self.total_s = float(sum(u.size for u in su)) or 1.0
+        self.total_t = float(sum(u.size for u in tu)) or 1.0
+        # Character comparison for two variants of one script.
+        self.chars = ctx.same_script
+        if self.chars:
+            conv = ctx.convert([u.prose for u in su])
+            self.s_text = [_squash(c) for c in conv]
+            self.t_text = [_squash(u.prose) for u in tu]
+            if sections:
+                ts = ctx.convert([u.title for u in su])
+                self.s_title = [t.lower() for t in ts]
+            else:
+                self.s_title = [""] * len(su)
+            self.t_title = [u.title.lower() for u in tu]
+        # Systematic heading-level offset (### in the source, ## in the translation).
+        self.level_shift = _common_shift([u.level for u in su], [u.level for u in tu]) if sections else 0
+
+    def preamble_similarity(self, sp: Section, tp: Section) -> float:
+        a = self.ctx.fs.section_unit(sp, 0, 1.0, 0.0)
+        b = self.ctx.ft.section_unit(tp, 0, 1.0, 0.0)
+        if self.chars:
+            from rapidfuzz import fuzz
+
+            ca = _squash(self.ctx.convert([a.prose])[0])
+            return fuzz.ratio(ca, _squash(b.prose)) / 100.0
+        common = set(a.tokens) & set(b.tokens)
+        if not a.tokens and not b.tokens:
+            return 1.0
+        return 2 * len(common) / (len(a.tokens) + len(b.tokens))
+
+    def __call__(self, i: int, j: int) -> float:
+        return self.score(i, j)[0]
+
+    def confidence(self, i: int, j: int) -> float:
+        return self.score(i, j)[1]
+
+    def score(self, i: int, j: int) -> tuple[float, float]:
+        """(similarity used by the dynamic program, confidence reported)."""
+        key = (i, j)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        a, b = self.su[i], self.tu[j]
+        num = 0.0
+        den = 0.0
+        strong = 0.0  # weight of the strong evidence present
+
+        # Anchors: weighted Dice over shared tokens.
+        if a.weight_total or b.weight_total:
+            common = a.shared & b.shared
+            inter = 0.0
+            for t in common:
+                inter += self.idf[t] * min(a.tokens[t], b.tokens[t], 3)
+            dice = 2 * inter / (a.weight_total + b.weight_total)
+            w = 3.0 if self.chars else 4.0
+            # Little evidence on both sides (one or two tokens) is worth less.
+            mass = min(a.weight_total, b.weight_total)
+            w *= min(1.0, 0.35 + mass / 4.0)
+            num += w * dice
+            den += w
+            strong += w * min(1.0, mass / 2.0)
+
+        # Characters (same script, through conversion for Chinese variants).
+        if self.chars:
+            from rapidfuzz import fuzz
+
+            sa, tb = self.s_text[i], self.t_text[j]
+            if sa or tb:
+                r = fuzz.ratio(sa, tb) / 100.0
+                w = 5.0 * min(1.0, 0.3 + (len(sa) + len(tb)) / 80.0)
+                num += w * r
+                den += w
+                strong += w
+            if self.sections and (self.s_title[i] or self.t_title[j]):
+                r = fuzz.ratio(self.s_title[i], self.t_title[j]) / 100.0
+                num += 2.0 * r
+                den += 2.0
+                strong += 1.0
+        elif self.sections and (a.title_tokens or b.title_tokens):
+            # English words kept in a translated heading, or the heading kept in English.
+            ta = a.title_tokens & a.shared
+            tb_ = b.title_tokens & b.shared
+            if ta or tb_:
+                inter = len(ta & tb_)
+                r = 2 * inter / (len(ta) + len(tb_))
+                if a.title.strip().lower() == b.title.strip().lower():
+                    r = 1.0
+                num += 2.0 * r
+                den += 2.0
+                strong += 1.0 if r else 0.5
+
+        if self.sections:
+            # Block shape.
+            if any(a.shape) or any(b.shape):
+                diff = sum(abs(x - y) for x, y in zip(a.shape, b.shape))
+                tot = sum(a.shape) + sum(b.shape)
+                num += 1.0 * (1 - diff / tot)
+                den += 1.0
+            # Heading level, after the document-wide shift.
+            num += 0.5 * (1.0 if a.level + self.level_shift == b.level else 0.0)
+            den += 0.5
+            # Numbering: weak, numbering drifts.
+            if a.number and b.number:
+                num += 0.3 * (1.0 if a.number.rstrip(".") == b.number.rstrip(".") else 0.0)
+                den += 0.3
+        else:
+            same_kind = a.kind == b.kind
+            num += 1.5 * (1.0 if same_kind else 0.0)
+            den += 1.5
+            num += 0.3 * (1.0 if a.level == b.level else 0.0)
+            den += 0.3
+
+        # Share of the document's length.
+        sa_share = a.size / self.total_s
+        tb_share = b.size / self.total_t
+        if sa_share or tb_share:
+            num += 1.0 * (min(sa_share, tb_share) / max(sa_share, tb_share))
+            den += 1.0
+        # Relative position.
+        num += 0.5 * (1.0 - min(1.0, abs(a.start - b.start) * 2))
+        den += 0.5
+
+        sim = num / den if den else 0.0
+        # Without strong evidence the similarity rests on shape and position only:
+        # fine for ordering, but not something to be confident about.
+        conf = sim * (0.55 + 0.45 * min(1.0, strong / 3.0))
+        out = (sim, max(0.0, min(1.0, conf)))
+        self.cache[key] = out
+        return out
+
+
+def _squash(text: str) -> str:
+    return _SPACE.sub("", text).lower()
+
+
+def _common_shift(src_levels: list[int], tgt_levels: list[int]) -> int:
+    """The most common difference between the level sets' minima (0 when unclear)."""
+    if not src_levels or not tgt_levels:
+        return 0
+    return min(tgt_levels) - min(src_levels) if abs(min(tgt_levels) - min(src_levels)) <= 2 else 0
+
+
+# --------------------------------------------------------------------------- #
+# The dynamic program and the reorder pass
+# --------------------------------------------------------------------------- #
+
+
+def _align_units(scorer: _Scorer, n: int, m: int) -> list[tuple[int, int, float, bool]]:
+    """Matches (i, j, confidence, moved) between n source and m target units."""
+    if not n or not m:
+        return []
+    matches = _dp(scorer, n, m)
+    # Second pass: pair leftovers with each other (reordered sections).
+    used_s = {i for i, _ in matches}
+    used_t = {j for _, j in matches}
+    left_s = [i for i in range(n) if i not in used_s]
+    left_t = [j for j in range(m) if j not in used_t]
+    if left_s and left_t:
+        cands = []
+        limit = 200_000
+        if len(left_s) * len(left_t) <= limit:
+            for i in left_s:
+                for j in left_t:
+                    s = scorer(i, j)
+                    if s >= _REORDER_MIN:
+                        cands.append((s, i, j))
+        else:
+            cands = _indexed_candidates(scorer, left_s, left_t)
+        cands.sort(reverse=True)
+        for s, i, j in cands:
+            if i in used_s or j in used_t:
+                continue
+            used_s.add(i)
+            used_t.add(j)
+            matches.append((i, j))
+    matches.sort(key=lambda ij: ij[1])
+    # Moved: pairs off the longest chain that keeps the source order.
+    keep = _lis([i for i, _ in matches])
+    return [(i, j, scorer.confidence(i, j), k not in keep) for k, (i, j) in enumerate(matches)]
+
+
+def _indexed_candidates(scorer: _Scorer, left_s: list[int], left_t: list[int]) -> list[tuple[float, int, int]]:
+    """Candidate reorder pairs that share at least one rare anchor (for very long documents)."""
+    index: dict[str, list[int]] = {}
+    for j in left_t:
+        for t in scorer.tu[j].shared:
+            index.setdefault(t, []).append(j)
+    cands = []
+    for i in left_s:
+        seen: set[int] = set()
+        toks = sorted(scorer.su[i].shared, key=lambda t: -scorer.idf[t])[:8]
+        for t in toks:
+            for j in index.get(t, ())[:50]:
+                if j in seen:
+                    continue
+                seen.add(j)
+                s = scorer(i, j)
+                if s >= _REORDER_MIN:
+                    cands.append((s, i, j))
+    return cands
+
+
+def _dp(scorer: _Scorer, n: int, m: int) -> list[tuple[int, int]]:
+    """Best monotone matching: maximize the sum of (similarity - gap) over matched pairs."""
+    full = n * m <= _FULL_DP_CELLS
+    band = max(30, abs(n - m) + 30)
+    NEG = float("-inf")
+    # score[i][j] over i in 0..n, j in 0..m; rows stored as dicts in banded mode.
+    prev: dict[int, float] = {j: 0.0 for j in range(m + 1)} if full else {j: 0.0 for j in range(min(m, band) + 1)}
+    back: list[dict[int, int]] = [{}]
+    for i in range(1, n + 1):
+        if full:
+            lo, hi = 0, m
+        else:
+            center = i * m / n
+            lo, hi = max(0, int(center) - band), min(m, int(center) + band)
+        cur: dict[int, float] = {}
+        bk: dict[int, int] = {}
+        for j in range(lo, hi + 1):
+            best = prev.get(j, NEG)  # skip source i (missing in the target)
+            move = 1
+            if j > 0:
+                left = cur.get(j - 1, NEG)  # skip target j (extra)
+                if left > best:
+                    best, move = left, 2
+                diag = prev.get(j - 1, NEG)
+                if diag > NEG:
+                    s = scorer(i - 1, j - 1) - _GAP
+                    if s > 0 and diag + s > best:
+                        best, move = diag + s, 3
+            if best == NEG:
+                # Outside the previous band: start from zero (both sides skipped so far).
+                best, move = 0.0, 0
+            cur[j] = best
+            bk[j] = move
+        back.append(bk)
+        prev = cur
+    # Trace back from the best end cell (trailing gaps are free).
+    i, j = n, max(prev, key=lambda k: (prev[k], k))
+    out: list[tuple[int, int]] = []
+    while i > 0 and j >= 0:
+        move = back[i].get(j, 0)
+        if move == 3:
+            out.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif move == 2:
+            j -= 1
+        elif move == 1:
+            i -= 1
+        else:
+            # Band edge: continue up the column.
+            i -= 1
+            if j not in back[i] and back[i]:
+                j = min(back[i], key=lambda k: abs(k - j))
+    out.reverse()
+    return out
+
+
+def _lis(seq: list[int]) -> set[int]:
+    """Positions of one longest strictly increasing subsequence of ``seq``."""
+    import bisect
+
+    tails: list[int] = []
+    tail_pos: list[int] = []
+    parent = [-1] * len(seq)
+    for k, v in enumerate(seq):
+        p = bisect.bisect_left(tails, v)
+        if p == len(tails):
+            tails.append(v)
+            tail_pos.append(k)
+        else:
+            tails[p] = v
+            tail_pos[p] = k
+        parent[k] = tail_pos[p - 1] if p > 0 else -1
+    keep: set[int] = set()
+    k = tail_pos[-1] if tail_pos else -1
+    while k != -1:
+        keep.add(k)
+        k = parent[k]
+    return keep
+
+
+def _order_pairs(n: int, m: int, matched: dict[int, tuple[int, float, bool]]) -> list[tuple[int | None, int | None, float, bool]]:
+    """Pairs in target order, each unmatched source unit after its nearest matched predecessor."""
+    after: dict[int, list[int]] = {}  # target position -> unmatched sources to insert after it (-1: at the start)
+    anchor = -1
+    for i in range(n):
+        if i in matched:
+            j, _, moved = matched[i]
+            if not moved:
+                anchor = j
+        else:
+            after.setdefault(anchor, []).append(i)
+    by_target = {j: (i, c, mv) for i, (j, c, mv) in matched.items()}
+    out: list[tuple[int | None, int | None, float, bool]] = []
+    for i in after.get(-1, ()):
+        out.append((i, None, 0.0, False))
+    for j in range(m):
+        if j in by_target:
+            i, c, mv = by_target[j]
+            out.append((i, j, c, mv))
+        else:
+            out.append((None, j, 0.0, False))
+        for i in after.get(j, ()):
+            out.append((i, None, 0.0, False))
+    return out

@@ -1,0 +1,159 @@
+"""TK301-TK309: lines left in English in a Chinese translation.
+
+Judging "untranslated" in Chinese documentation needs care: reference titles,
+author names, product names and code stay in English on purpose. A line counts
+as untranslated only when, outside protected spans (code, URLs, link targets),
+it has no Han character at all and reads as an English sentence: several
+words, at least two of them ordinary lowercase words. Lines that are only
+links, only names (Hugging Face Hub, Llama 3.1) or only code are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from transkit import lang as langs
+from transkit.checks.base import Check, Scope, register
+from transkit.diagnostics import Location, Severity
+from transkit.document import BlockKind, Document, is_han
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_LIST_MARKER = re.compile(r"^\s*(?:>\s*)*(?:[-+*]|\d{1,9}[.)])?\s*(?:\[[ xX]\]\s*)?")
+_MARKUP = re.compile(r"[*_~#|>`\[\]!]+")
+_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*\)|!?\[([^\]]*)\]\[[^\]]*\]")
+_HAN_FAST = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+_SKIP_KINDS = frozenset({BlockKind.CODE, BlockKind.FRONT_MATTER, BlockKind.HTML, BlockKind.REFERENCE, BlockKind.TABLE_DELIMITER, BlockKind.THEMATIC_BREAK})
+
+
+def prose_text(doc: Document, n: int) -> str:
+    """A line's prose: protected spans dropped, Markdown markers removed, link-only text blanked."""
+    masked = doc.masked(n, fill="\x00")
+    # A link whose destination was masked keeps its text; the destination becomes "()".
+    masked = masked.replace("\x00", "")
+    masked = _LIST_MARKER.sub("", masked, count=1)
+    return masked
+
+
+def english_profile(text: str) -> tuple[int, int]:
+    """(words, ordinary lowercase words) of a text with no Han characters."""
+    words = _WORD.findall(text)
+    lower = sum(1 for w in words if len(w) >= 2 and w.islower())
+    return len(words), lower
+
+
+def _is_link_only(doc: Document, n: int, prose: str) -> bool:
+    """True when the visible text is nothing but link texts (a bare reference line)."""
+    stripped = _LINK.sub("", prose)
+    stripped = _MARKUP.sub("", stripped)
+    return not stripped.strip(" \t:：,，.-–—()（）")
+
+
+def candidate_lines(doc: Document):
+    """Lines a translator writes: not code, not front matter, not HTML or reference definitions."""
+    skip: set[int] = set()
+    for b in doc.blocks:
+        if b.kind in _SKIP_KINDS:
+            skip.update(b.lines)
+    for n in range(1, doc.line_count + 1):
+        if n in skip:
+            continue
+        body = doc.body(n)
+        if not body.strip():
+            continue
+        yield n
+
+
+def untranslated(doc: Document, n: int, min_lower: int = 2, min_words: int = 3) -> bool:
+    if _HAN_FAST.search(doc.body(n)) and any(is_han(ch) for ch in doc.masked(n)):
+        return False
+    prose = prose_text(doc, n)
+    if not prose.strip() or _is_link_only(doc, n, prose):
+        return False
+    words, lower = english_profile(_MARKUP.sub(" ", prose))
+    return words >= min_words and lower >= min_lower
+
+
+@register
+class UntranslatedLine(Check):
+    """A line of a Chinese translation that is still an English sentence.
+
+    Outside code, URLs and link targets the line has no Han character and reads
+    as English prose (at least ``min-words`` words, ``min-lowercase`` of them
+    ordinary lowercase words). Names, titles in title case, link-only lines and
+    code are not flagged.
+
+    Failing example (zh-Hant file): ``This section explains quantization.``
+    Passing: ``- [QLoRA](https://example.org) by Dettmers et al.：介紹 4 位元量化微調。``
+    Fix: translate the line, or mark a deliberate English line with
+    ``<!-- transkit-ignore TK301: quoted title -->``.
+    """
+
+    code = "TK301"
+    name = "untranslated-line"
+    severity = Severity.WARNING
+    languages = frozenset({"zh-Hans", "zh-Hant", "zh-HK"})
+    options = {"min-words": 3, "min-lowercase": 2}
+
+    def check_file(self, doc, ctx):
+        min_words = int(self.opts["min-words"])
+        min_lower = int(self.opts["min-lowercase"])
+        for n in candidate_lines(doc):
+            if untranslated(doc, n, min_lower=min_lower, min_words=min_words):
+                body = doc.body(n)
+                col = len(body) - len(body.lstrip()) + 1
+                yield self.diagnostic(ctx, n, col, "line is still in English (no Chinese outside code and links)")
+
+
+def _normalized(doc: Document, n: int) -> str:
+    return " ".join(prose_text(doc, n).split())
+
+
+@register
+class IdenticalToSource(Check):
+    """A translated line identical to a line of its source, with English words left in it.
+
+    Runs when a source document is given (``transkit lint --source``, or a
+    document set in ``transkit check``). Lines made only of names, numbers,
+    links or code are expected to stay identical and are not flagged.
+
+    Failing example: source ``Quantization reduces memory use.``, translation
+    the same line. Fix: translate it.
+    """
+
+    code = "TK302"
+    name = "identical-to-source"
+    severity = Severity.WARNING
+    scope = Scope.PAIR
+    languages = frozenset({"zh-Hans", "zh-Hant", "zh-HK"})
+
+    def check_pair(self, pair):
+        if langs.is_chinese(pair.source_lang) and langs.is_chinese(pair.target_lang):
+            return  # zh-Hans and zh-Hant share most characters: identity means nothing
+        src = pair.source
+        index: dict[str, int] = {}
+        for n in candidate_lines(src):
+            key = _normalized(src, n)
+            if key:
+                index.setdefault(key, n)
+        tgt = pair.target
+        for n in candidate_lines(tgt):
+            key = _normalized(tgt, n)
+            if not key or key not in index:
+                continue
+            if any(is_han(ch) for ch in key):
+                continue
+            prose = prose_text(tgt, n)
+            if _is_link_only(tgt, n, prose):
+                continue
+            words, lower = english_profile(_MARKUP.sub(" ", prose))
+            if lower < 1:
+                continue
+            body = tgt.body(n)
+            yield self.diagnostic(
+                pair,
+                n,
+                len(body) - len(body.lstrip()) + 1,
+                f"line is identical to source line {index[key]} and still English",
+                related=Location(src.path, index[key], 1),
+            )

@@ -1,0 +1,107 @@
+"""Human-readable report: ``path:line:col: CODE name message`` with the line excerpt.
+
+Colour only when writing to a terminal and ``NO_COLOR`` is not set.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from transkit.diagnostics import Severity
+
+_COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
+_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+
+
+def use_color(out: TextIO) -> bool:
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(out, "isatty") and out.isatty()
+
+
+class _Lines:
+    """Reads each reported file once, for excerpts."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, list[str] | None] = {}
+
+    def get(self, path: str, line: int) -> str | None:
+        if path not in self._cache:
+            try:
+                from transkit.document import line_body, split_lines
+
+                with open(path, "rb") as fh:
+                    text = fh.read().decode("utf-8", errors="replace")
+                self._cache[path] = [line_body(x) for x in split_lines(text)]
+            except OSError:
+                self._cache[path] = None
+        lines = self._cache[path]
+        if not lines or not 1 <= line <= len(lines):
+            return None
+        return lines[line - 1]
+
+
+def _visible(s: str) -> str:
+    """Show invisible and control characters in an excerpt."""
+    out = []
+    for ch in s:
+        o = ord(ch)
+        if ch == "\t":
+            out.append("    ")
+        elif o < 0x20 or 0x7F <= o < 0xA0 or ch in "\u200b\u200c\u200d\u2060\u00ad\ufeff" or 0x202A <= o <= 0x202E or 0x2066 <= o <= 0x2069 or 0xDC80 <= o <= 0xDCFF:
+            out.append(f"<U+{o:04X}>" if not 0xDC80 <= o <= 0xDCFF else f"<{o - 0xDC00:02X}>")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def summary_line(summary: dict) -> str:
+    langs = ", ".join(summary["languages"]) or "none"
+    head = f"{summary['documents']} document{'s' if summary['documents'] != 1 else ''} ({langs}), {summary['sections']} sections"
+    if summary.get("skipped"):
+        head += f", {summary['skipped']} skipped"
+    n = summary["findings"]
+    if not n:
+        return f"{head}: no findings."
+    parts = []
+    for key, label in (("errors", "error"), ("warnings", "warning"), ("infos", "info")):
+        if summary[key]:
+            parts.append(f"{summary[key]} {label}{'s' if summary[key] != 1 and label != 'info' else ''}")
+    return f"{head}: {n} finding{'s' if n != 1 else ''} ({', '.join(parts)})."
+
+
+def render(result, out: TextIO, *, color: bool | None = None, excerpts: bool = True, **_: object) -> None:
+    color = use_color(out) if color is None else color
+    lines = _Lines()
+    for d in result.diagnostics:
+        loc = f"{d.path}:{d.line}:{d.column}:"
+        sev = d.severity
+        if color:
+            out.write(f"{_BOLD}{loc}{_RESET} {_COLORS[sev]}{d.code}{_RESET} {_DIM}{d.name}{_RESET} {d.message}\n")
+        else:
+            out.write(f"{loc} {d.code} {d.name} {d.message}\n")
+        if excerpts:
+            text = lines.get(d.path, d.line)
+            if text is not None:
+                if len(text) > 200:
+                    start = max(0, d.column - 60)
+                    text = ("…" if start else "") + text[start : start + 140] + "…"
+                    caret_col = d.column - start + (1 if start else 0)
+                else:
+                    caret_col = d.column
+                shown = _visible(text)
+                prefix = _visible(text[: max(0, caret_col - 1)])
+                width = sum(2 if _wide(ch) else 1 for ch in prefix)
+                out.write(f"    {shown}\n    {' ' * width}^\n")
+        if d.fix is not None and d.fix.description:
+            out.write(f"    fix: {d.fix.description}\n")
+    out.write(summary_line(result.summary.to_dict(result.diagnostics)) + "\n")
+
+
+def _wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in ("W", "F")
