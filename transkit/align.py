@@ -514,9 +514,13 @@ def _convert_many(key: str, fn: Callable[[str], str], texts: list[str]) -> list[
 # --------------------------------------------------------------------------- #
 
 # A match must score above this to beat leaving both sides unpaired.
-_GAP = 0.34
+_GAP = 0.4
+# Character similarity of unrelated Chinese sections (see _Scorer.score).
+_CHAR_FLOOR = 0.25
 # Pairs made by the second (reorder) pass need stronger evidence.
-_REORDER_MIN = 0.45
+_REORDER_MIN = 0.5
+# Above this many similarity evaluations the reorder pass looks only at units sharing rare anchors.
+_REORDER_CELLS = 200_000
 # Above this many cells the dynamic program is restricted to a band around the diagonal.
 _FULL_DP_CELLS = 40_000
 
@@ -676,7 +680,7 @@ class _Scorer:
         self.su = su
         self.tu = tu
         self.sections = sections
-        self.cache: dict[tuple[int, int], tuple[float, float]] = {}
+        self.cache: dict[tuple[int, int], tuple[float, float, float]] = {}
         terms = ctx.term_matchers() if not ctx.same_script else None
         if terms:
             find_s, find_t = terms
@@ -738,8 +742,8 @@ class _Scorer:
     def confidence(self, i: int, j: int) -> float:
         return self.score(i, j)[1]
 
-    def score(self, i: int, j: int) -> tuple[float, float]:
-        """(similarity used by the dynamic program, confidence reported)."""
+    def score(self, i: int, j: int) -> tuple[float, float, float]:
+        """(similarity used by the dynamic program, confidence reported, weight of strong evidence)."""
         key = (i, j)
         hit = self.cache.get(key)
         if hit is not None:
@@ -749,29 +753,31 @@ class _Scorer:
         den = 0.0
         strong = 0.0  # weight of the strong evidence present
 
-        # Anchors: weighted Dice over shared tokens.
+        # Anchors: weighted Dice over shared tokens. The more evidence both
+        # sides carry, the more it outweighs the shape and position hints below.
         if a.weight_total or b.weight_total:
             common = a.shared & b.shared
             inter = 0.0
             for t in common:
                 inter += self.idf[t] * min(a.tokens[t], b.tokens[t], 3)
             dice = 2 * inter / (a.weight_total + b.weight_total)
-            w = 3.0 if self.chars else 4.0
-            # Little evidence on both sides (one or two tokens) is worth less.
             mass = min(a.weight_total, b.weight_total)
-            w *= min(1.0, 0.35 + mass / 4.0)
+            w = min(8.0, 1.0 + mass / 2.0)
             num += w * dice
             den += w
-            strong += w * min(1.0, mass / 2.0)
+            strong += w
 
         # Characters (same script, through conversion for Chinese variants).
+        # Unrelated Chinese texts of similar length share about a quarter of
+        # their characters, so the ratio is rescaled from that floor.
         if self.chars:
             from rapidfuzz import fuzz
 
             sa, tb = self.s_text[i], self.t_text[j]
             if sa or tb:
                 r = fuzz.ratio(sa, tb) / 100.0
-                w = 5.0 * min(1.0, 0.3 + (len(sa) + len(tb)) / 80.0)
+                r = max(0.0, (r - _CHAR_FLOOR) / (1.0 - _CHAR_FLOOR))
+                w = 6.0 * min(1.0, 0.25 + (len(sa) + len(tb)) / 100.0)
                 num += w * r
                 den += w
                 strong += w
@@ -791,7 +797,7 @@ class _Scorer:
                     r = 1.0
                 num += 2.0 * r
                 den += 2.0
-                strong += 1.0 if r else 0.5
+                strong += 2.0
 
         if self.sections:
             # Block shape.
@@ -827,8 +833,8 @@ class _Scorer:
         sim = num / den if den else 0.0
         # Without strong evidence the similarity rests on shape and position only:
         # fine for ordering, but not something to be confident about.
-        conf = sim * (0.55 + 0.45 * min(1.0, strong / 3.0))
-        out = (sim, max(0.0, min(1.0, conf)))
+        conf = sim * (0.55 + 0.45 * min(1.0, strong / 4.0))
+        out = (sim, max(0.0, min(1.0, conf)), strong)
         self.cache[key] = out
         return out
 
@@ -854,24 +860,28 @@ def _align_units(scorer: _Scorer, n: int, m: int) -> list[tuple[int, int, float,
     if not n or not m:
         return []
     matches = _dp(scorer, n, m)
-    # Second pass: pair leftovers with each other (reordered sections).
+    # Second pass: pair leftovers with each other (reordered sections). A
+    # leftover pair is taken only when each side is the other's best match
+    # among *all* units, so a dropped section never pairs with an added one
+    # merely because both are left over.
     used_s = {i for i, _ in matches}
     used_t = {j for _, j in matches}
     left_s = [i for i in range(n) if i not in used_s]
     left_t = [j for j in range(m) if j not in used_t]
     if left_s and left_t:
-        cands = []
-        limit = 200_000
-        if len(left_s) * len(left_t) <= limit:
-            for i in left_s:
-                for j in left_t:
-                    s = scorer(i, j)
-                    if s >= _REORDER_MIN:
-                        cands.append((s, i, j))
+        if (len(left_s) + len(left_t)) * max(n, m) <= _REORDER_CELLS:
+            cands = [(scorer(i, j), i, j) for i in left_s for j in left_t]
+            best_t = {i: max(scorer(i, j) for j in range(m)) for i in left_s}
+            best_s = {j: max(scorer(i, j) for i in range(n)) for j in left_t}
         else:
             cands = _indexed_candidates(scorer, left_s, left_t)
+            best_t, best_s = {}, {}
+            for s_, i, j in cands:
+                best_t[i] = max(best_t.get(i, 0.0), s_)
+                best_s[j] = max(best_s.get(j, 0.0), s_)
+        cands = [c for c in cands if c[0] >= _REORDER_MIN and c[0] >= best_t[c[1]] and c[0] >= best_s[c[2]]]
         cands.sort(reverse=True)
-        for s, i, j in cands:
+        for s_, i, j in cands:
             if i in used_s or j in used_t:
                 continue
             used_s.add(i)
@@ -898,9 +908,7 @@ def _indexed_candidates(scorer: _Scorer, left_s: list[int], left_t: list[int]) -
                 if j in seen:
                     continue
                 seen.add(j)
-                s = scorer(i, j)
-                if s >= _REORDER_MIN:
-                    cands.append((s, i, j))
+                cands.append((scorer(i, j), i, j))
     return cands
 
 

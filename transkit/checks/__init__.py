@@ -28,6 +28,7 @@ FAMILY_MODULES = (
     "transkit.checks.mojibake",
     "transkit.checks.completeness",
     "transkit.checks.structure",
+    "transkit.checks.untranslated",
     "transkit.checks.glossary",
     "transkit.checks.script",
 )
@@ -66,8 +67,10 @@ def is_valid_selector(selector: str) -> bool:
     sel = selector.strip()
     if sel.upper() == "ALL":
         return True
-    if sel.upper().startswith("TK") and sel[2:].isdigit() and 2 < len(sel) <= 5:
-        return True
+    if sel.upper().startswith("TK") and sel[2:].isdigit():
+        if len(sel) == 5:  # a full code must exist
+            return sel.upper() in load_all()
+        return 2 < len(sel) < 5
     return any(c.name == sel.lower() for c in load_all().values())
 
 

@@ -23,6 +23,8 @@ _MARKUP = re.compile(r"[*_~#|>`\[\]!]+")
 _LINK = re.compile(r"!?\[([^\]]*)\]\(\s*\)|!?\[([^\]]*)\]\[[^\]]*\]")
 _HAN_FAST = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
+# Lowercase words that belong to names and citations ("by Dettmers et al.", "van der Maaten").
+_NAME_WORDS = frozenset({"by", "et", "al", "von", "van", "der", "de", "da", "di", "du", "le", "la", "vs"})
 _SKIP_KINDS = frozenset({BlockKind.CODE, BlockKind.FRONT_MATTER, BlockKind.HTML, BlockKind.REFERENCE, BlockKind.TABLE_DELIMITER, BlockKind.THEMATIC_BREAK})
 
 
@@ -38,7 +40,7 @@ def prose_text(doc: Document, n: int) -> str:
 def english_profile(text: str) -> tuple[int, int]:
     """(words, ordinary lowercase words) of a text with no Han characters."""
     words = _WORD.findall(text)
-    lower = sum(1 for w in words if len(w) >= 2 and w.islower())
+    lower = sum(1 for w in words if len(w) >= 2 and w.islower() and w not in _NAME_WORDS)
     return len(words), lower
 
 
@@ -47,6 +49,17 @@ def _is_link_only(doc: Document, n: int, prose: str) -> bool:
     stripped = _LINK.sub("", prose)
     stripped = _MARKUP.sub("", stripped)
     return not stripped.strip(" \t:：,，.-–—()（）")
+
+
+def _looks_mojibake(text: str) -> bool:
+    """Latin-1-looking letters outnumbering a fifth of the letters: an encoding accident (TK21x), not English."""
+    ascii_letters = other = 0
+    for ch in text:
+        if ch.isascii():
+            ascii_letters += ch.isalpha()
+        elif "\u00c0" <= ch <= "\u024f" or ch in "\u2018\u2019\u201c\u201d\u2020\u2021\u2026\u2030\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc":
+            other += 1
+    return other > 0.2 * (ascii_letters + other) and other >= 3
 
 
 def candidate_lines(doc: Document):
@@ -68,7 +81,7 @@ def untranslated(doc: Document, n: int, min_lower: int = 2, min_words: int = 3) 
     if _HAN_FAST.search(doc.body(n)) and any(is_han(ch) for ch in doc.masked(n)):
         return False
     prose = prose_text(doc, n)
-    if not prose.strip() or _is_link_only(doc, n, prose):
+    if not prose.strip() or _is_link_only(doc, n, prose) or _looks_mojibake(prose):
         return False
     words, lower = english_profile(_MARKUP.sub(" ", prose))
     return words >= min_words and lower >= min_lower

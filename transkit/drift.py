@@ -1,0 +1,1248 @@
+"""Locale drift: which translated sections lag behind the English source, and since when.
+
+Every section of every translation gets one status:
+
+- ``ok``: the translation is in step with the source section;
+- ``outdated``: the source section changed after the translation last did;
+- ``missing``: a source section the translation does not have;
+- ``extra``: a translation section with no source counterpart;
+- ``untranslated``: the translation section is still English.
+
+Sections are paired by :func:`transkit.align.align_documents`, never by
+position, so a renumbered or moved section keeps its partner.
+
+Two baselines say whether a paired section is in step:
+
+**Git** (the default in a git repository). Each file is blamed once
+(``git blame --porcelain -w``). A pair is outdated when the newest commit
+behind the source section's lines is newer than the newest commit behind the
+translation section's lines, and the section's text (numbering and blank lines
+aside) really differs from what it was at that translation commit. Deleting a
+line leaves nothing for blame to see, so that old text is also compared: lines
+removed by a later commit outdate the section too. Source commits carrying the
+trailer ``Transkit-Ack: typo`` are ignored when the source is blamed
+(``--ignore-revs-file``), so a typo fix outdates nothing.
+
+**Lock** (``transkit drift --record``). A JSON lock file stores, for each
+translation, a fingerprint of every source section it is in step with; a
+section whose fingerprint changed is outdated. ``--ack SECTION`` accepts the
+current English text of one section without retranslation. In git mode an
+acknowledged fingerprint works the same way, as an override of the blame rule.
+
+Sibling drift compares zh-Hans with each Traditional translation of the same
+document: the zh-Hans section converted to the Traditional variant (glossary
+terms locked, Taiwan phrasing) against the Traditional section, and also the
+Traditional section converted back against zh-Hans, so regional vocabulary
+that OpenCC knows in either direction is tolerated. A pair whose remaining
+difference exceeds :data:`SIBLING_TOLERANCE` is ``diverged``.
+
+    >>> doc = Document.from_text("# Guide\\n\\n## 2. Setup\\n\\nRun it.\\n")
+    >>> section_keys(doc)
+    ['', 'guide', 'guide/setup']
+    >>> normalized_lines(doc, doc.sections[2])
+    ('## Setup', 'Run it.')
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from transkit import lang as langs
+from transkit.document import BlockKind, Document, Section, is_han, slugify
+from transkit.errors import InputError, TranskitError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from transkit.config import Config
+    from transkit.resources import Resources
+
+__all__ = [
+    "Status",
+    "Baseline",
+    "Change",
+    "SectionDrift",
+    "SiblingDrift",
+    "DriftReport",
+    "DriftSet",
+    "DriftError",
+    "Lock",
+    "GitRepo",
+    "Blame",
+    "run_drift",
+    "resolve_sets",
+    "parse_fail_on",
+    "section_keys",
+    "normalized_lines",
+    "fingerprint",
+    "ACK_TRAILER",
+]
+
+ACK_TRAILER = "Transkit-Ack"
+# Trailer values that accept a source change without retranslation.
+ACK_VALUES = frozenset({"typo"})
+LOCK_VERSION = 1
+DEFAULT_LOCK = ".transkit-drift.lock"
+# Above this share of differing characters a zh-Hans / zh-Hant pair no longer corresponds.
+SIBLING_TOLERANCE = 0.2
+# Fewer Latin letters than this is a name or a product term, not untranslated prose.
+UNTRANSLATED_MIN_LETTERS = 12
+ZERO_SHA = "0" * 40
+
+
+class DriftError(TranskitError):
+    """A lock file, a ``--ack`` section or a git call that drift cannot use."""
+
+
+class Status(str, enum.Enum):
+    """Where a translated section stands against its source (``diverged`` is for siblings)."""
+
+    OK = "ok"
+    OUTDATED = "outdated"
+    MISSING = "missing"
+    EXTRA = "extra"
+    UNTRANSLATED = "untranslated"
+    DIVERGED = "diverged"
+
+
+class Baseline(str, enum.Enum):
+    """What an ``outdated`` verdict rests on."""
+
+    GIT = "git"
+    LOCK = "lock"
+    NONE = "none"  # neither a git repository nor a lock entry: only presence is judged
+
+
+# --------------------------------------------------------------------------- #
+# Values
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class Change:
+    """The last change to a section: the commit (``None`` when not committed yet) and its time."""
+
+    commit: str | None
+    time: int  # seconds since the epoch (committer time)
+    summary: str = ""
+
+    @property
+    def iso(self) -> str:
+        return datetime.fromtimestamp(self.time, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    @property
+    def short(self) -> str:
+        return self.commit[:7] if self.commit else "uncommitted"
+
+
+@dataclass(frozen=True)
+class DriftSet:
+    """One source document and the translations to judge against it."""
+
+    source: Path
+    translations: tuple[tuple[str, Path], ...]  # (lang, path)
+    source_lang: str = "en"
+
+
+@dataclass(frozen=True)
+class SectionDrift:
+    """The status of one section of one translation."""
+
+    status: Status
+    lang: str
+    source_path: str
+    translation_path: str
+    source: Section | None
+    target: Section | None
+    key: str | None = None  # the source section's key (see section_keys)
+    baseline: Baseline = Baseline.NONE
+    source_changed: Change | None = None
+    translation_changed: Change | None = None
+    diff: str = ""  # the English diff since the translation last changed (outdated only)
+    reason: str = ""
+    confidence: float = 1.0
+
+    @property
+    def title(self) -> str:
+        return section_title(self.source if self.source is not None else self.target)
+
+    @property
+    def source_line(self) -> int | None:
+        return self.source.start_line if self.source is not None else None
+
+    @property
+    def translation_line(self) -> int | None:
+        return self.target.start_line if self.target is not None else None
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``transkit drift --format json`` (exactly these keys)."""
+        return {
+            "title": self.title,
+            "source_line": self.source_line,
+            "translation": self.translation_path,
+            "lang": self.lang,
+            "status": self.status.value,
+            "source_changed": self.source_changed.iso if self.source_changed else None,
+            "translation_changed": self.translation_changed.iso if self.translation_changed else None,
+        }
+
+
+@dataclass(frozen=True)
+class SiblingDrift:
+    """A zh-Hans section against its Traditional sibling."""
+
+    status: Status  # ok, diverged, missing (in the Traditional file) or extra
+    hans_path: str
+    hant_path: str
+    hant_lang: str
+    hans: Section | None
+    hant: Section | None
+    difference: float | None = None  # share of characters that differ beyond the tolerated
+    reason: str = ""
+
+    @property
+    def title(self) -> str:
+        return section_title(self.hans if self.hans is not None else self.hant)
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "hans": self.hans_path,
+            "hans_line": self.hans.start_line if self.hans is not None else None,
+            "hant": self.hant_path,
+            "hant_line": self.hant.start_line if self.hant is not None else None,
+            "lang": self.hant_lang,
+            "status": self.status.value,
+            "difference": round(self.difference, 3) if self.difference is not None else None,
+        }
+
+
+@dataclass
+class DriftReport:
+    """Everything one ``transkit drift`` run found."""
+
+    sections: list[SectionDrift] = field(default_factory=list)
+    siblings: list[SiblingDrift] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. "no baseline for X"
+    lock_path: Path | None = None
+    recorded: int = 0  # sections written to the lock by --record / --ack
+
+    def statuses(self) -> set[Status]:
+        found = {s.status for s in self.sections}
+        found |= {s.status for s in self.siblings if s.status is Status.DIVERGED}
+        return found
+
+    def fails(self, fail_on: Iterable[Status]) -> bool:
+        """Whether a status listed in ``fail_on`` is present (the CI exit code)."""
+        return bool(self.statuses() & set(fail_on))
+
+    def summary(self) -> dict:
+        """Per language: counts and the percentage of source sections ok, outdated, missing, untranslated."""
+        per: dict[str, dict] = {}
+        for s in self.sections:
+            row = per.setdefault(s.lang, {"translations": set(), "sections": 0, **{st.value: 0 for st in Status if st is not Status.DIVERGED}})
+            row["translations"].add(s.translation_path)
+            row[s.status.value] += 1
+            if s.status is not Status.EXTRA:
+                row["sections"] += 1
+        out: dict[str, dict] = {}
+        for lang_, row in sorted(per.items()):
+            n = row["sections"]
+            pct = {k: (round(100.0 * row[k] / n, 1) if n else 0.0) for k in ("ok", "outdated", "missing", "untranslated")}
+            out[lang_] = {
+                "translations": len(row["translations"]),
+                "sections": n,
+                "ok": row["ok"],
+                "outdated": row["outdated"],
+                "missing": row["missing"],
+                "untranslated": row["untranslated"],
+                "extra": row["extra"],
+                "percent": pct,
+            }
+        return {
+            "languages": out,
+            "siblings": {
+                "pairs": sum(1 for s in self.siblings if s.hans is not None and s.hant is not None),
+                "diverged": sum(1 for s in self.siblings if s.status is Status.DIVERGED),
+            },
+        }
+
+    def to_dict(self) -> dict:
+        return {
+            "sections": [s.to_dict() for s in self.sections],
+            "siblings": [s.to_dict() for s in self.siblings],
+            "summary": self.summary(),
+        }
+
+
+def parse_fail_on(value: str | Iterable[str] | None) -> frozenset[Status]:
+    """``"outdated,missing"`` -> statuses; ``None`` means every status but ok; ``"none"`` means never fail.
+
+    >>> sorted(s.value for s in parse_fail_on("outdated, missing"))
+    ['missing', 'outdated']
+    """
+    if value is None:
+        return frozenset(s for s in Status if s is not Status.OK)
+    items = value.split(",") if isinstance(value, str) else [p for v in value for p in v.split(",")]
+    names = [i.strip().lower() for i in items if i.strip()]
+    if names == ["none"]:
+        return frozenset()
+    out = set()
+    valid = [s.value for s in Status if s is not Status.OK]
+    for n in names:
+        if n not in valid:
+            raise DriftError(f"--fail-on: unknown status {n!r} (expected a comma-separated list of: {', '.join(valid)}, or none)")
+        out.add(Status(n))
+    return frozenset(out)
+
+
+# --------------------------------------------------------------------------- #
+# Section identity and fingerprints
+# --------------------------------------------------------------------------- #
+
+
+def section_title(section: Section | None) -> str:
+    """A section's heading as a reader names it: numbering and title, no markup (``(preamble)``)."""
+    if section is None:
+        return ""
+    if section.is_preamble:
+        return "(preamble)"
+    title = section.title or section.heading
+    return f"{section.number} {title}".strip() if section.number else title
+
+
+def section_keys(doc: Document) -> list[str]:
+    """A stable key per section: the slugs of its heading path without numbering.
+
+    Numbering is left out so that a section inserted upstream, which renumbers
+    the ones after it, does not change their keys. A repeated path gets ``~2``,
+    ``~3`` ... The preamble's key is ``""``.
+    """
+    keys: list[str] = []
+    seen: dict[str, int] = {}
+    for s in doc.sections:
+        if s.is_preamble:
+            keys.append("")
+            continue
+        parts = [slugify(t) or "-" for t in s.path] or [slugify(s.heading) or "-"]
+        if not s.title and s.number:
+            parts[-1] = slugify(s.number) or "-"
+        key = "/".join(parts)
+        n = seen.get(key, 0) + 1
+        seen[key] = n
+        keys.append(key if n == 1 else f"{key}~{n}")
+    return keys
+
+
+def normalized_lines(doc: Document, section: Section) -> tuple[str, ...]:
+    """A section's lines as compared for drift: heading without numbering, no blank lines, no trailing spaces."""
+    out: list[str] = []
+    heading_lines: set[int] = set()
+    for b in section.blocks:
+        if b.kind is BlockKind.HEADING:
+            heading_lines.update(b.lines)
+    if not section.is_preamble:
+        out.append("#" * section.level + " " + (section.title or section.heading))
+    for ln in range(section.start_line, section.end_line + 1):
+        if ln in heading_lines:
+            continue
+        body = doc.body(ln).rstrip()
+        if body.strip():
+            out.append(body)
+    return tuple(out)
+
+
+def fingerprint(doc: Document, section: Section) -> str:
+    """A short digest of :func:`normalized_lines` (what the lock file stores)."""
+    data = "\n".join(normalized_lines(doc, section)).encode("utf-8", errors="surrogateescape")
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def has_content(doc: Document, section: Section | None) -> bool:
+    if section is None:
+        return False
+    return any(doc.body(ln).strip() for ln in range(section.start_line, section.end_line + 1))
+
+
+def _letters(doc: Document, section: Section) -> tuple[int, int]:
+    """(Han characters, Latin letters) in the section's prose: code, URLs and markup left out."""
+    han = latin = 0
+    for ln in range(section.start_line, section.end_line + 1):
+        if doc.is_code_line(ln):
+            continue
+        for ch in doc.masked(ln):
+            if ch.isascii():
+                if ch.isalpha():
+                    latin += 1
+            elif is_han(ch):
+                han += 1
+    return han, latin
+
+
+def is_untranslated(source_doc: Document, source: Section, target_doc: Document, target: Section) -> bool:
+    """Whether a translation section is still English: (almost) no Han text, or the source's text verbatim."""
+    _, src_latin = _letters(source_doc, source)
+    if src_latin < UNTRANSLATED_MIN_LETTERS:
+        return False
+    han, latin = _letters(target_doc, target)
+    if latin >= UNTRANSLATED_MIN_LETTERS and han * 20 < latin:
+        return True
+    return normalized_lines(source_doc, source)[1:] == normalized_lines(target_doc, target)[1:] and han == 0
+
+
+# --------------------------------------------------------------------------- #
+# Git
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    committer_time: int
+    author_time: int
+    summary: str = ""
+
+    @property
+    def committed(self) -> bool:
+        return self.sha != ZERO_SHA
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7] if self.committed else "uncommitted"
+
+    def change(self) -> Change:
+        return Change(self.sha if self.committed else None, self.committer_time, self.summary)
+
+
+@dataclass
+class Blame:
+    """``git blame --porcelain`` of one file: the commit of every line."""
+
+    shas: list[str]  # index 0 is line 1
+    commits: dict[str, Commit]
+
+    def commit_of(self, line: int) -> Commit | None:
+        if 1 <= line <= len(self.shas):
+            return self.commits.get(self.shas[line - 1])
+        return None
+
+    @classmethod
+    def uncommitted(cls, line_count: int, now: int | None = None) -> "Blame":
+        """A file git does not track yet: every line is a change made now."""
+        now = int(time.time()) if now is None else now
+        c = Commit(ZERO_SHA, now, now, "Not Committed Yet")
+        return cls([ZERO_SHA] * line_count, {ZERO_SHA: c})
+
+    @classmethod
+    def parse(cls, output: str) -> "Blame":
+        """Parse porcelain output (commit details appear once, at a commit's first group)."""
+        shas: list[str] = []
+        info: dict[str, dict[str, str]] = {}
+        current = None
+        final = 0
+        for raw in output.split("\n"):
+            if raw.startswith("\t"):
+                if current is not None:
+                    while len(shas) < final:
+                        shas.append(current)
+                    shas[final - 1] = current
+                continue
+            if not raw:
+                continue
+            head, _, rest = raw.partition(" ")
+            if len(head) == 40 and all(c in "0123456789abcdef" for c in head):
+                parts = rest.split()
+                if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+                    current = head
+                    final = int(parts[1])
+                    info.setdefault(head, {})
+                    continue
+            if current is not None:
+                info[current].setdefault(head, rest)
+        commits = {}
+        for sha, kv in info.items():
+            ct = int(kv.get("committer-time", kv.get("author-time", "0")) or 0)
+            at = int(kv.get("author-time", ct) or 0)
+            commits[sha] = Commit(sha, ct, at, kv.get("summary", ""))
+        return cls(shas, commits)
+
+
+class GitRepo:
+    """The git calls drift makes: one blame per file, one log, one batched blob read."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._ancestor: dict[tuple[str, str], bool] = {}
+        self._touching: dict[str, list[Commit]] | None = None
+        self._blobs: dict[tuple[str, str], str | None] = {}
+        self._head: str | None | bool = False
+
+    @classmethod
+    def discover(cls, path: Path) -> "GitRepo | None":
+        """The repository holding ``path``, or ``None`` (no repository, or no git)."""
+        here = path if path.is_dir() else path.parent
+        try:
+            proc = subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"],
+                cwd=here if str(here) else ".",
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        if proc.returncode != 0 or not proc.stdout.strip():
+            return None
+        return cls(Path(proc.stdout.strip()).resolve())
+
+    # -- plumbing -------------------------------------------------------------- #
+
+    def _run(self, args: Sequence[str], input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        try:
+            proc = subprocess.run(["git", *args], cwd=self.root, input=input, capture_output=True, env=env, timeout=600)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise DriftError(f"git {args[0]} failed in {self.root}: {exc}") from None
+        if check and proc.returncode != 0:
+            msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise DriftError(f"git {args[0]} failed in {self.root}: {msg[-1] if msg else 'exit ' + str(proc.returncode)}")
+        return proc
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            raise DriftError(f"{path}: outside the git repository {self.root}") from None
+
+    def head(self) -> str | None:
+        if self._head is False:
+            proc = self._run(["rev-parse", "--verify", "-q", "HEAD"], check=False)
+            self._head = proc.stdout.decode().strip() or None if proc.returncode == 0 else None
+        return self._head  # type: ignore[return-value]
+
+    # -- history --------------------------------------------------------------- #
+
+    def ack_commits(self) -> frozenset[str]:
+        """Commits whose message carries ``Transkit-Ack: typo`` as a trailer (one ``git log``)."""
+        if self.head() is None:
+            return frozenset()
+        fmt = f"%H%x1f%(trailers:key={ACK_TRAILER},valueonly,separator=%x1d)%x1e"
+        proc = self._run(["log", "-i", f"--grep={ACK_TRAILER}", f"--format={fmt}", "HEAD"])
+        out = set()
+        for rec in proc.stdout.decode("utf-8", "replace").split("\x1e"):
+            sha, _, values = rec.strip().partition("\x1f")
+            if len(sha) != 40:
+                continue
+            for v in values.split("\x1d"):
+                words = v.replace(",", " ").lower().split()
+                if words and words[0] in ACK_VALUES:
+                    out.add(sha)
+        return frozenset(out)
+
+    def blame(self, path: Path, ignore_revs_file: str | None = None) -> Blame:
+        """Blame the working-tree file (uncommitted lines count as changed now)."""
+        args = ["blame", "--porcelain", "-w"]
+        if ignore_revs_file:
+            args.append(f"--ignore-revs-file={ignore_revs_file}")
+        args += ["--", self.rel(path)]
+        proc = self._run(args, check=False)
+        if proc.returncode != 0:
+            err = proc.stderr.decode("utf-8", "replace")
+            if "no such path" in err or "does not have any commits" in err or "bad revision" in err:
+                lines = path.read_bytes().count(b"\n") + 1
+                return Blame.uncommitted(lines)
+            last = err.strip().splitlines()
+            raise DriftError(f"git blame failed for {path}: {last[-1] if last else 'exit ' + str(proc.returncode)}")
+        return Blame.parse(proc.stdout.decode("utf-8", "replace"))
+
+    def blame_many(self, requests: Sequence[tuple[Path, bool]], ignore: frozenset[str], jobs: int = 0) -> dict[Path, Blame]:
+        """Blame each file once, in parallel; ``True`` in a request ignores the ``ignore`` commits."""
+        tmp = None
+        try:
+            if ignore and any(flag for _, flag in requests):
+                fd, tmp = tempfile.mkstemp(prefix="transkit-ack-", suffix=".revs")
+                with os.fdopen(fd, "w") as fh:
+                    fh.write("".join(sha + "\n" for sha in sorted(ignore)))
+            workers = jobs or min(8, (os.cpu_count() or 2) * 2)
+            unique = list(dict.fromkeys(requests))
+            with ThreadPoolExecutor(max_workers=max(1, min(workers, len(unique) or 1))) as pool:
+                results = list(pool.map(lambda r: self.blame(r[0], tmp if r[1] else None), unique))
+            return {path: b for (path, _), b in zip(unique, results)}
+        finally:
+            if tmp:
+                os.unlink(tmp)
+
+    def read_blobs(self, specs: Iterable[tuple[str, str]]) -> None:
+        """Fetch ``(commit, path)`` file versions with one ``git cat-file --batch`` (cached)."""
+        todo = [s for s in dict.fromkeys(specs) if s not in self._blobs]
+        if not todo:
+            return
+        data = "".join(f"{sha}:{path}\n" for sha, path in todo).encode("utf-8")
+        out = self._run(["cat-file", "--batch"], input=data).stdout
+        pos = 0
+        for spec in todo:
+            nl = out.index(b"\n", pos)
+            header = out[pos:nl].decode("utf-8", "replace").split()
+            pos = nl + 1
+            if len(header) == 3 and header[1] == "blob":
+                size = int(header[2])
+                self._blobs[spec] = out[pos : pos + size].decode("utf-8", errors="surrogateescape")
+                pos += size + 1
+            else:  # "<spec> missing", or a tree
+                if len(header) == 3 and header[2].isdigit():
+                    pos += int(header[2]) + 1
+                self._blobs[spec] = None
+
+    def blob(self, sha: str, path: str) -> str | None:
+        if (sha, path) not in self._blobs:
+            self.read_blobs([(sha, path)])
+        return self._blobs[(sha, path)]
+
+    def commits_touching(self, paths: Sequence[str]) -> dict[str, list[Commit]]:
+        """Commits (newest first) that changed each path, from one ``git log --name-only``."""
+        if self._touching is None:
+            self._touching = {}
+            if self.head() is not None and paths:
+                fmt = "%x1e%H%x1f%ct%x1f%at%x1f%s"
+                proc = self._run(["log", f"--format={fmt}", "--name-only", "--no-renames", "HEAD", "--", *sorted(set(paths))])
+                for rec in proc.stdout.decode("utf-8", "replace").split("\x1e"):
+                    if not rec.strip():
+                        continue
+                    head, _, names = rec.partition("\n")
+                    sha, ct, at, subject = (head.split("\x1f") + ["", "", "", ""])[:4]
+                    c = Commit(sha, int(ct or 0), int(at or 0), subject)
+                    for name in names.split("\n"):
+                        if name.strip():
+                            self._touching.setdefault(name.strip(), []).append(c)
+        return self._touching
+
+    def is_ancestor(self, a: str, b: str) -> bool:
+        key = (a, b)
+        if key not in self._ancestor:
+            self._ancestor[key] = self._run(["merge-base", "--is-ancestor", a, b], check=False).returncode == 0
+        return self._ancestor[key]
+
+    def newer(self, a: Commit, b: Commit) -> bool:
+        """Whether change ``a`` came after change ``b`` (uncommitted work is newest)."""
+        if a.sha == b.sha:
+            return False
+        if not a.committed or not b.committed:
+            return not a.committed
+        ka, kb = (a.committer_time, a.author_time), (b.committer_time, b.author_time)
+        if ka != kb:
+            return ka > kb
+        return self.is_ancestor(b.sha, a.sha)
+
+    def staged_files(self) -> list[Path]:
+        """Files in the staged diff (``git diff --cached``)."""
+        proc = self._run(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR"], check=False)
+        names = proc.stdout.decode("utf-8", "replace").split("\0")
+        return [self.root / n for n in names if n]
+
+
+def _newest(repo: GitRepo, blame: Blame, doc: Document, section: Section, skip: frozenset[str] = frozenset()) -> Commit | None:
+    """The newest commit behind the section's non-blank lines (commits in ``skip`` left out)."""
+    best: Commit | None = None
+    for ln in range(section.start_line, section.end_line + 1):
+        if not doc.body(ln).strip():
+            continue
+        c = blame.commit_of(ln)
+        if c is None or c.sha in skip:
+            continue
+        if best is None or repo.newer(c, best):
+            best = c
+    return best
+
+
+# --------------------------------------------------------------------------- #
+# Lock file
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class LockEntry:
+    """A translation section in step with a source section's text (by fingerprint)."""
+
+    source: str
+    translation: str
+    at: str  # ISO time of the record or acknowledgement
+    commit: str | None = None  # HEAD when recorded, for the diff
+
+    @property
+    def epoch(self) -> int:
+        try:
+            return int(datetime.strptime(self.at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
+        except ValueError:
+            return 0
+
+    def to_dict(self) -> dict:
+        d = {"at": self.at, "source": self.source, "translation": self.translation}
+        if self.commit:
+            d["commit"] = self.commit
+        return d
+
+
+@dataclass
+class LockedTranslation:
+    source: str
+    lang: str
+    baseline: Baseline  # LOCK after --record; GIT when it only holds acknowledgements
+    sections: dict[str, LockEntry] = field(default_factory=dict)
+
+
+class Lock:
+    """The drift lock file: JSON, sorted keys, paths relative to the file, meant to be committed.
+
+        {
+          "version": 1,
+          "translations": {
+            "locales/zh-Hans/guide.md": {
+              "baseline": "lock",
+              "lang": "zh-Hans",
+              "source": "locales/en/guide.md",
+              "sections": {
+                "guide/setup": {"at": "2024-05-01T10:00:00Z", "commit": "…", "source": "3f2a…", "translation": "9c1d…"}
+              }
+            }
+          }
+        }
+    """
+
+    def __init__(self, path: Path, translations: dict[str, LockedTranslation] | None = None) -> None:
+        self.path = path
+        self.translations = translations or {}
+
+    @classmethod
+    def load(cls, path: Path) -> "Lock":
+        if not path.is_file():
+            return cls(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DriftError(f"{path}: cannot read the lock file: {exc}") from None
+        except json.JSONDecodeError as exc:
+            raise DriftError(f"{path}:{exc.lineno}: the lock file is not valid JSON ({exc.msg}); fix it or delete it and run `transkit drift --record`") from None
+        if not isinstance(data, dict) or data.get("version") != LOCK_VERSION or not isinstance(data.get("translations", {}), dict):
+            raise DriftError(f"{path}: not a transkit drift lock (version {LOCK_VERSION}); delete it and run `transkit drift --record`")
+        out: dict[str, LockedTranslation] = {}
+        for tpath, t in data.get("translations", {}).items():
+            try:
+                secs = {
+                    key: LockEntry(str(e["source"]), str(e.get("translation", "")), str(e.get("at", "")), e.get("commit"))
+                    for key, e in (t.get("sections") or {}).items()
+                }
+                out[tpath] = LockedTranslation(str(t["source"]), str(t.get("lang", "")), Baseline(t.get("baseline", "lock")), secs)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise DriftError(f"{path}: translations.{tpath}: malformed entry (needs source, baseline and sections)") from None
+        return cls(path, out)
+
+    def key_for(self, path: Path) -> str:
+        base = self.path.resolve().parent
+        try:
+            return path.resolve().relative_to(base).as_posix()
+        except ValueError:
+            return path.resolve().as_posix()
+
+    def get(self, translation: Path) -> LockedTranslation | None:
+        return self.translations.get(self.key_for(translation))
+
+    def to_json(self) -> str:
+        data = {
+            "version": LOCK_VERSION,
+            "translations": {
+                k: {
+                    "baseline": t.baseline.value,
+                    "lang": t.lang,
+                    "source": t.source,
+                    "sections": {sk: e.to_dict() for sk, e in sorted(t.sections.items())},
+                }
+                for k, t in sorted(self.translations.items())
+            },
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+    def save(self) -> None:
+        from transkit.fsutil import atomic_write
+
+        atomic_write(self.path, self.to_json().encode("utf-8"))
+
+
+# --------------------------------------------------------------------------- #
+# Finding the documents
+# --------------------------------------------------------------------------- #
+
+
+def _lang_of_path(path: Path, text: str | None = None) -> str:
+    found = langs.from_path(path.as_posix())
+    if found:
+        return found
+    if text is None:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    return langs.guess(text[:20000]).lang
+
+
+def resolve_sets(config: "Config", files: Sequence[Path] = (), *, changed_only: bool = False) -> list[DriftSet]:
+    """The document sets a run looks at.
+
+    - Files given without ``--changed-only``: the first is the source, the rest its translations.
+    - No files: every document set the configuration describes (``documents`` patterns).
+    - ``--changed-only``: the configured sets that hold a changed file, where the changed
+      files are the ones given, else the staged diff. A changed source keeps all its
+      translations; otherwise only the changed translations are kept.
+    """
+    files = [Path(f) for f in files]
+    for f in files:
+        if not f.is_file():
+            raise InputError(f"{f}: no such file")
+    if files and not changed_only:
+        if len(files) < 2:
+            raise InputError("give a source and at least one translation (transkit drift SOURCE TRANSLATION...), or no files to use the configuration")
+        src = files[0]
+        src_lang = _lang_of_path(src) if langs.from_path(src.as_posix()) else config.source
+        trans = []
+        for t in files[1:]:
+            lg = _lang_of_path(t)
+            if lg == src_lang:
+                raise InputError(f"{t}: looks like {lg}, the source language; name the language in the path (e.g. zh-Hant/) or give the source first")
+            trans.append((lg, t))
+        return [DriftSet(src, tuple(trans), src_lang)]
+
+    from transkit.project import discover
+
+    sets = []
+    for ds in discover(config):
+        src = ds.source(config)
+        trans = tuple((lg, p) for lg, p in ds.translations(config))
+        if src is None or not trans:
+            continue
+        sets.append(DriftSet(src, trans, config.source))
+    if not changed_only:
+        return sets
+    if files:
+        changed = {f.resolve() for f in files}
+    else:
+        repo = GitRepo.discover(config.root)
+        changed = {p.resolve() for p in repo.staged_files()} if repo else set()
+    out = []
+    for s in sets:
+        if s.source.resolve() in changed:
+            out.append(s)
+            continue
+        kept = tuple((lg, p) for lg, p in s.translations if p.resolve() in changed)
+        if kept:
+            out.append(DriftSet(s.source, kept, s.source_lang))
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# The run
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class _Pairing:
+    set: DriftSet
+    lang: str
+    path: Path
+    source_doc: Document
+    doc: Document
+    pairs: list  # SectionPair
+    keys: list[str]  # source section keys
+
+
+def _read(path: Path, lang: str) -> Document:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    return Document.from_bytes(data, path.as_posix(), lang)
+
+
+def _display(config: "Config", path: Path) -> str:
+    p = path.resolve()
+    for base in (Path.cwd().resolve(), config.root.resolve()):
+        try:
+            return p.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return p.as_posix()
+
+
+def _now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _match_ack(spec: str, pairings: list[_Pairing]) -> list[tuple[_Pairing, int]]:
+    """Source sections named by ``--ack``: a key, a title, a heading or ``LINE`` / ``FILE:LINE``."""
+    spec_s = spec.strip()
+    wanted_file, _, wanted_line = spec_s.rpartition(":")
+    hits: list[tuple[_Pairing, int]] = []
+    for p in pairings:
+        for sec, key in zip(p.source_doc.sections, p.keys):
+            if sec.is_preamble:
+                continue
+            by_line = (wanted_line.isdigit() and int(wanted_line) == sec.start_line and (not wanted_file or Path(wanted_file).resolve() == p.set.source.resolve())) or (
+                spec_s.isdigit() and int(spec_s) == sec.start_line
+            )
+            fold = spec_s.casefold()
+            if by_line or key == spec_s or fold in (sec.title.casefold(), sec.heading.casefold(), section_title(sec).casefold(), sec.slug):
+                hits.append((p, sec.index))
+    return hits
+
+
+def run_drift(
+    config: "Config",
+    sets: Sequence[DriftSet],
+    *,
+    lock_path: Path | None = None,
+    record: bool = False,
+    acks: Sequence[str] = (),
+    resources: "Resources | None" = None,
+    siblings: bool = True,
+    jobs: int | None = None,
+    use_git: bool = True,
+) -> DriftReport:
+    """Judge every section of every translation in ``sets``; ``record`` / ``acks`` update the lock first."""
+    if resources is None:
+        from transkit.resources import Resources
+
+        resources = Resources(config)
+    from transkit.align import align_documents
+
+    lock_path = Path(lock_path) if lock_path else (config.root / DEFAULT_LOCK)
+    lock = Lock.load(lock_path)
+    report = DriftReport(lock_path=lock_path)
+
+    docs: dict[Path, Document] = {}
+    pairings: list[_Pairing] = []
+    for s in sets:
+        src = docs.get(s.source) or _read(s.source, s.source_lang)
+        docs[s.source] = src
+        keys = section_keys(src)
+        for lg, path in s.translations:
+            doc = docs.get(path) or _read(path, lg)
+            docs[path] = doc
+            alignment = align_documents(src, doc, resources=resources)
+            pairings.append(_Pairing(s, lg, path, src, doc, list(alignment.pairs), keys))
+
+    repo = GitRepo.discover(Path(sets[0].source).resolve()) if (sets and use_git) else None
+    if repo is not None:
+        inside = all(_inside(repo.root, p) for p in docs)
+        if not inside:
+            repo = None
+
+    if record or acks:
+        report.recorded = _update_lock(lock, pairings, record, acks, repo)
+        lock.save()
+
+    # Blame every file once; sources ignore the acknowledged (typo) commits.
+    blames: dict[Path, Blame] = {}
+    ack_commits: frozenset[str] = frozenset()
+    if repo is not None and pairings:
+        ack_commits = repo.ack_commits()
+        requests = [(p.set.source, True) for p in pairings] + [(p.path, False) for p in pairings]
+        blames = repo.blame_many(requests, ack_commits, jobs or config.jobs)
+
+    judge = _Judge(config, repo, blames, ack_commits, lock)
+    judge.prefetch(pairings)
+    for p in pairings:
+        report.sections.extend(judge.pairing(p))
+        locked = lock.get(p.path)
+        if repo is None and (locked is None or locked.baseline is not Baseline.LOCK):
+            report.notes.append(f"{_display(config, p.path)}: no baseline (not in a git repository, not recorded in {_display(config, lock_path)}): only missing, extra and untranslated sections are reported")
+    if siblings:
+        report.siblings = _siblings(config, pairings, resources)
+    return report
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _update_lock(lock: Lock, pairings: list[_Pairing], record: bool, acks: Sequence[str], repo: GitRepo | None) -> int:
+    now = _now_iso()
+    head = repo.head() if repo is not None else None
+    count = 0
+    if record:
+        for p in pairings:
+            entries: dict[str, LockEntry] = {}
+            for pair in p.pairs:
+                if pair.source is None or pair.target is None or not has_content(p.source_doc, pair.source):
+                    continue
+                key = p.keys[pair.source.index]
+                entries[key] = LockEntry(fingerprint(p.source_doc, pair.source), fingerprint(p.doc, pair.target), now, head)
+            lock.translations[lock.key_for(p.path)] = LockedTranslation(lock.key_for(p.set.source), p.lang, Baseline.LOCK, entries)
+            count += len(entries)
+    for spec in acks:
+        hits = _match_ack(spec, pairings)
+        if not hits:
+            titles = sorted({section_title(s) for p in pairings for s in p.source_doc.sections if not s.is_preamble})
+            close = difflib.get_close_matches(spec, titles, n=1, cutoff=0.5)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise DriftError(f"--ack {spec!r}: no source section has this title, key or line{hint}")
+        sources = {(p.set.source, idx) for p, idx in hits}
+        if len({s for s, _ in sources}) == 1 and len(sources) > 1:
+            keys = ", ".join(sorted({p.keys[idx] for p, idx in hits}))
+            raise DriftError(f"--ack {spec!r}: several sections match; name one by key: {keys}")
+        for p, idx in hits:
+            pair = next((x for x in p.pairs if x.source is not None and x.source.index == idx), None)
+            if pair is None or pair.target is None:
+                continue  # a missing section has nothing to acknowledge
+            tkey = lock.key_for(p.path)
+            locked = lock.translations.get(tkey)
+            if locked is None:
+                locked = lock.translations[tkey] = LockedTranslation(lock.key_for(p.set.source), p.lang, Baseline.GIT, {})
+            locked.sections[p.keys[idx]] = LockEntry(fingerprint(p.source_doc, pair.source), fingerprint(p.doc, pair.target), now, head)
+            count += 1
+    return count
+
+
+class _Judge:
+    """Decides the status of each pair from blame, the lock and the old source text."""
+
+    def __init__(self, config, repo: GitRepo | None, blames: dict[Path, Blame], acks: frozenset[str], lock: Lock) -> None:
+        self.config = config
+        self.repo = repo
+        self.blames = blames
+        self.acks = acks
+        self.lock = lock
+        self._old_docs: dict[tuple[str, str], tuple[Document, list[str]] | None] = {}
+
+    # -- old source versions ------------------------------------------------------ #
+
+    def prefetch(self, pairings: list[_Pairing]) -> None:
+        """Read every old source version the run will compare against in one batch."""
+        if self.repo is None:
+            return
+        specs = set()
+        for p in pairings:
+            tblame = self.blames.get(p.path)
+            src_rel = self.repo.rel(p.set.source)
+            locked = self.lock.get(p.path)
+            for pair in p.pairs:
+                if pair.source is None or pair.target is None:
+                    continue
+                if locked is not None:
+                    e = locked.sections.get(p.keys[pair.source.index])
+                    if e is not None and e.commit:
+                        specs.add((e.commit, src_rel))
+                if tblame is not None:
+                    c = _newest(self.repo, tblame, p.doc, pair.target)
+                    if c is not None and c.committed:
+                        specs.add((c.sha, src_rel))
+        self.repo.read_blobs(sorted(specs))
+
+    def old_section(self, sha: str, src_rel: str, key: str) -> tuple[Document, Section] | None:
+        cache_key = (sha, src_rel)
+        if cache_key not in self._old_docs:
+            text = self.repo.blob(sha, src_rel) if self.repo else None
+            if text is None:
+                self._old_docs[cache_key] = None
+            else:
+                d = Document.from_text(text, src_rel, "en")
+                self._old_docs[cache_key] = (d, section_keys(d))
+        got = self._old_docs[cache_key]
+        if got is None:
+            return None
+        d, keys = got
+        try:
+            return d, d.sections[keys.index(key)]
+        except ValueError:
+            return None
+
+    # -- statuses ---------------------------------------------------------------- #
+
+    def pairing(self, p: _Pairing) -> list[SectionDrift]:
+        out = []
+        src_disp, tr_disp = _display(self.config, p.set.source), _display(self.config, p.path)
+        locked = self.lock.get(p.path)
+        sblame = self.blames.get(p.set.source)
+        tblame = self.blames.get(p.path)
+        for pair in p.pairs:
+            s, t = pair.source, pair.target
+            base = dict(lang=p.lang, source_path=src_disp, translation_path=tr_disp, source=s, target=t, confidence=pair.confidence)
+            if s is None:
+                if has_content(p.doc, t):
+                    out.append(SectionDrift(Status.EXTRA, key=None, reason="no source section pairs with it", **base))
+                continue
+            key = p.keys[s.index]
+            if t is None or (s.is_preamble and not has_content(p.doc, t)):
+                if has_content(p.source_doc, s):
+                    c = _newest(self.repo, sblame, p.source_doc, s) if (self.repo and sblame) else None
+                    out.append(SectionDrift(Status.MISSING, key=key, source_changed=c.change() if c else None, reason="the translation has no counterpart", **{**base, "target": None}))
+                continue
+            if not has_content(p.source_doc, s) and not has_content(p.doc, t):
+                continue
+            sc = _newest(self.repo, sblame, p.source_doc, s, self.acks) if (self.repo and sblame) else None
+            tc = _newest(self.repo, tblame, p.doc, t) if (self.repo and tblame) else None
+            changes = dict(source_changed=sc.change() if sc else None, translation_changed=tc.change() if tc else None)
+            if is_untranslated(p.source_doc, s, p.doc, t):
+                out.append(SectionDrift(Status.UNTRANSLATED, key=key, reason="the translation is still English", baseline=Baseline.NONE, **changes, **base))
+                continue
+            entry = locked.sections.get(key) if locked else None
+            fp = fingerprint(p.source_doc, s)
+            if entry is not None and entry.source == fp:
+                how = Baseline.LOCK if locked.baseline is Baseline.LOCK else Baseline.GIT
+                why = "in step with the lock" if how is Baseline.LOCK else f"acknowledged on {entry.at}"
+                out.append(SectionDrift(Status.OK, key=key, baseline=how, reason=why, **changes, **base))
+                continue
+            if locked is not None and locked.baseline is Baseline.LOCK:
+                status, reason, diff = self._lock_rule(p, s, key, entry, sc)
+                out.append(SectionDrift(status, key=key, baseline=Baseline.LOCK, reason=reason, diff=diff, **changes, **base))
+            elif self.repo is not None and sblame is not None and tblame is not None:
+                status, reason, diff = self._git_rule(p, s, key, sc, tc)
+                out.append(SectionDrift(status, key=key, baseline=Baseline.GIT, reason=reason, diff=diff, **changes, **base))
+            else:
+                out.append(SectionDrift(Status.OK, key=key, baseline=Baseline.NONE, reason="no baseline to compare against", **changes, **base))
+        return out
+
+    def _diff(self, p: _Pairing, s: Section, old: tuple[Document, Section] | None, label: str) -> str:
+        new = [p.source_doc.body(ln) for ln in range(s.start_line, s.end_line + 1)]
+        old_lines = [old[0].body(ln) for ln in range(old[1].start_line, old[1].end_line + 1)] if old else []
+        src = _display(self.config, p.set.source)
+        lines = difflib.unified_diff(_trim(old_lines), _trim(new), fromfile=f"{src} ({label})", tofile=f"{src} (now)", lineterm="")
+        return "\n".join(lines)
+
+    def _git_rule(self, p: _Pairing, s: Section, key: str, sc: Commit | None, tc: Commit | None):
+        repo = self.repo
+        if tc is None:  # nothing in the translation section to date
+            return Status.OK, "the translation section is blank", ""
+        if not tc.committed:
+            return Status.OK, "the translation section has uncommitted changes", ""
+        src_rel = repo.rel(p.set.source)
+        old = self.old_section(tc.sha, src_rel, key)
+        label = f"{tc.short}, {tc.change().iso}"
+        if sc is not None and repo.newer(sc, tc):
+            if old is not None and normalized_lines(*old) == normalized_lines(p.source_doc, s):
+                return Status.OK, "only numbering, spacing or blank lines changed", ""
+            return Status.OUTDATED, f"the source changed in {sc.short} after the translation's {tc.short}", self._diff(p, s, old, label)
+        if old is None:
+            return Status.OK, "in step (git)", ""
+        before, now = normalized_lines(*old), normalized_lines(p.source_doc, s)
+        if before == now or not _has_deletion(before, now):
+            return Status.OK, "in step (git)", ""
+        # Deleted lines leave no trace in blame: any unacknowledged source commit since counts.
+        later = [c for c in repo.commits_touching([src_rel]).get(src_rel, []) if c.sha not in self.acks and repo.newer(c, tc)]
+        if later:
+            return Status.OUTDATED, f"lines were removed from the source in {later[-1].sha[:7]} after the translation's {tc.short}", self._diff(p, s, old, label)
+        return Status.OK, "in step (git)", ""
+
+    def _lock_rule(self, p: _Pairing, s: Section, key: str, entry: LockEntry | None, sc: Commit | None):
+        if entry is None:
+            return Status.OUTDATED, "not recorded in the lock: run `transkit drift --record` once the translation is in step", ""
+        old = None
+        if self.repo is not None and entry.commit:
+            old = self.old_section(entry.commit, self.repo.rel(p.set.source), key)
+        label = f"recorded {entry.at}"
+        if self.repo is not None and self.blames.get(p.set.source) is not None:
+            # Changes since the record made only by `Transkit-Ack: typo` commits are accepted.
+            acked_only = sc is None or (sc.committed and sc.committer_time <= entry.epoch)
+            if acked_only and old is not None and not _has_deletion(normalized_lines(*old), normalized_lines(p.source_doc, s)):
+                return Status.OK, "changed since the lock only by acknowledged commits", ""
+        return Status.OUTDATED, "the source section changed since the lock was recorded", self._diff(p, s, old, label)
+
+
+def _trim(lines: list[str]) -> list[str]:
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return lines
+
+
+def _has_deletion(before: Sequence[str], now: Sequence[str]) -> bool:
+    sm = difflib.SequenceMatcher(None, list(before), list(now), autojunk=False)
+    return any(op == "delete" or (op == "replace" and i2 - i1 > j2 - j1) for op, i1, i2, j1, j2 in sm.get_opcodes())
+
+
+# --------------------------------------------------------------------------- #
+# Sibling drift: zh-Hans against zh-Hant / zh-HK
+# --------------------------------------------------------------------------- #
+
+_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+
+
+def _prose(doc: Document, section: Section) -> str:
+    """The section's comparable text: code lines dropped, protected spans removed, spacing and quotes folded."""
+    parts = []
+    for ln in range(section.start_line, section.end_line + 1):
+        if doc.is_code_line(ln):
+            continue
+        parts.append("".join(doc.masked(ln, "").split()))
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", "".join(parts).translate(_QUOTES))
+
+
+def _converter_fn(resources, config, source_lang: str, target_lang: str):
+    try:
+        conv = resources.converter(source_lang, target_lang)
+        fn = getattr(conv, "convert_text", None)
+        if fn is not None:
+            return fn
+    except (ImportError, AttributeError, ValueError):
+        pass
+    import opencc
+
+    name = config.opencc_for(target_lang)
+    return opencc.OpenCC(name if name.endswith(".json") else name + ".json").convert
+
+
+def _difference(a: str, b: str) -> float:
+    if not a and not b:
+        return 0.0
+    from rapidfuzz.distance import Indel
+
+    return 1.0 - Indel.normalized_similarity(a, b)
+
+
+def sibling_difference(hans: str, hant: str, to_hant, to_hans) -> float:
+    """Share of differing characters between a zh-Hans and a Traditional text, conversion tolerated both ways."""
+    return min(_difference(to_hant(hans), hant), _difference(hans, to_hans(hant)))
+
+
+def _siblings(config, pairings: list[_Pairing], resources) -> list[SiblingDrift]:
+    by_set: dict[int, dict[str, _Pairing]] = {}
+    for p in pairings:
+        by_set.setdefault(id(p.set), {})[p.lang] = p
+    out: list[SiblingDrift] = []
+    from transkit.align import align_documents
+
+    for members in by_set.values():
+        hans = members.get("zh-Hans")
+        if hans is None:
+            continue
+        for lg in ("zh-Hant", "zh-HK"):
+            hant = members.get(lg)
+            if hant is None:
+                continue
+            to_hant = _converter_fn(resources, config, "zh-Hans", lg)
+            to_hans = _converter_fn(resources, config, lg, "zh-Hans")
+            alignment = align_documents(hans.doc, hant.doc, resources=resources)
+            hp, tp = _display(config, hans.path), _display(config, hant.path)
+            for pair in alignment.pairs:
+                a, b = pair.source, pair.target
+                if a is None or b is None:
+                    if has_content(hans.doc if a is not None else hant.doc, a if a is not None else b):
+                        st = Status.MISSING if b is None else Status.EXTRA
+                        out.append(SiblingDrift(st, hp, tp, lg, a, b, None, "no counterpart in the sibling"))
+                    continue
+                ta, tb = _prose(hans.doc, a), _prose(hant.doc, b)
+                if not ta and not tb:
+                    continue
+                diff = sibling_difference(ta, tb, to_hant, to_hans)
+                st = Status.DIVERGED if diff > SIBLING_TOLERANCE else Status.OK
+                out.append(SiblingDrift(st, hp, tp, lg, a, b, diff, f"{diff:.0%} of the text differs after conversion"))
+    return out

@@ -1,0 +1,673 @@
+"""The gettext PO format: read it tolerantly, write it the way GNU tools do, compile .mo.
+
+A :class:`Catalog` is a header entry plus a tuple of :class:`Entry` values.
+:func:`parse` never stops at the first problem: every line it cannot read
+becomes a :class:`Problem` with its line and column, which the PO lint turns
+into TK010 diagnostics, and the rest of the file is still read. Each entry
+remembers where its ``msgstr`` strings sit in the file, so a finding inside a
+translation can be reported at its own line and column.
+
+    >>> cat = parse('msgid ""\\nmsgstr "Language: zh_Hant\\\\n"\\n\\n#, fuzzy\\nmsgid "Hello"\\nmsgstr "你好"\\n').catalog
+    >>> cat.language, [(e.msgid, e.msgstr, e.fuzzy) for e in cat.entries]
+    ('zh_Hant', [('Hello', '你好', True)])
+    >>> parse(dumps(cat)).catalog == cat
+    True
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import unicodedata
+from dataclasses import dataclass, field, replace
+from typing import Iterable
+
+# --------------------------------------------------------------------------- #
+# Values
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One quoted string of a field as written: its line and the column after the opening quote."""
+
+    line: int  # 1-based
+    column: int  # 0-based code point column of the first character inside the quotes
+    raw: str  # the text between the quotes, escapes as written
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message. ``msgstr_plural`` holds ``msgstr[0]``... when ``msgid_plural`` is set."""
+
+    msgid: str
+    msgstr: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr_plural: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    extracted_comments: tuple[str, ...] = ()
+    translator_comments: tuple[str, ...] = ()
+    previous_msgctxt: str | None = None
+    previous_msgid: str | None = None
+    previous_msgid_plural: str | None = None
+    obsolete: bool = False
+    # Where the entry was read from (0 for entries built in memory); not part of equality.
+    line: int = field(default=0, compare=False)
+    msgstr_pieces: tuple[tuple[Piece, ...], ...] = field(default=(), compare=False, repr=False)
+    msgid_line: int = field(default=0, compare=False)
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.msgctxt, self.msgid)
+
+    @property
+    def fuzzy(self) -> bool:
+        return "fuzzy" in self.flags
+
+    @property
+    def translated(self) -> bool:
+        """Has a non-empty translation (every plural form, for plural entries)."""
+        if self.msgid_plural is not None:
+            return bool(self.msgstr_plural) and all(self.msgstr_plural)
+        return bool(self.msgstr)
+
+    @property
+    def translations(self) -> tuple[str, ...]:
+        return self.msgstr_plural if self.msgid_plural is not None else (self.msgstr,)
+
+    def with_flag(self, flag: str, on: bool = True) -> "Entry":
+        flags = tuple(f for f in self.flags if f != flag)
+        if on:
+            flags = (flag, *flags) if flag == "fuzzy" else (*flags, flag)
+        return replace(self, flags=flags)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A PO file's content: the header entry (``msgid ""``) and the messages in file order."""
+
+    header: Entry | None = None
+    entries: tuple[Entry, ...] = ()
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """Header fields (``Language``, ``Plural-Forms`` ...) in file order."""
+        return parse_metadata(self.header.msgstr if self.header else "")
+
+    @property
+    def language(self) -> str | None:
+        return self.metadata.get("Language") or None
+
+    def with_metadata(self, **fields: str) -> "Catalog":
+        """A copy with header fields set (``Plural_Forms=`` names ``Plural-Forms``)."""
+        meta = self.metadata
+        for k, v in fields.items():
+            meta[k.replace("_", "-")] = v
+        header = self.header or Entry("")
+        return replace(self, header=replace(header, msgstr=format_metadata(meta)))
+
+    def active(self) -> list[Entry]:
+        return [e for e in self.entries if not e.obsolete]
+
+    def index(self) -> dict[tuple[str | None, str], Entry]:
+        return {e.key: e for e in self.entries if not e.obsolete}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something :func:`parse` could not read, or a rule the file breaks."""
+
+    kind: str  # "syntax", "duplicate"
+    line: int
+    column: int  # 1-based
+    message: str
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    catalog: Catalog
+    problems: tuple[Problem, ...]
+
+
+def parse_metadata(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in text.split("\n"):
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            out[key.strip()] = value.strip()
+    return out
+
+
+def format_metadata(meta: dict[str, str]) -> str:
+    return "".join(f"{k}: {v}\n" for k, v in meta.items())
+
+
+# --------------------------------------------------------------------------- #
+# Escapes
+# --------------------------------------------------------------------------- #
+
+_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "a": "\a", "b": "\b", "f": "\f", "v": "\v", "'": "'", "?": "?"}
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+_ESCAPE_SEQ = re.compile(r"\\(?:([ntr\\\"abfv'?])|([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|(.?))")
+
+
+def escape(text: str) -> str:
+    r"""Text as it goes between the quotes of a PO string.
+
+    >>> escape('say "hi"\n')
+    'say \\"hi\\"\\n'
+    """
+    if not _NEEDS_ESCAPE.search(text):
+        return text
+    return _NEEDS_ESCAPE.sub(lambda m: _ESCAPES.get(m.group(0)) or f"\\{ord(m.group(0)):03o}", text)
+
+
+class _BadEscape(ValueError):
+    def __init__(self, offset: int, seq: str) -> None:
+        super().__init__(seq)
+        self.offset = offset
+        self.seq = seq
+
+
+def unescape(raw: str) -> str:
+    r"""The text a quoted PO string stands for; raises ValueError on an unknown escape.
+
+    >>> unescape(r'a\tb\"c\\n\101')
+    'a\tb"c\\nA'
+    """
+    if "\\" not in raw:
+        return raw
+
+    def sub(m: re.Match) -> str:
+        if m.group(1):
+            return _UNESCAPES[m.group(1)]
+        if m.group(2):
+            return chr(int(m.group(2), 8))
+        if m.group(3):
+            return chr(int(m.group(3), 16))
+        raise _BadEscape(m.start(), m.group(0))
+
+    return _ESCAPE_SEQ.sub(sub, raw)
+
+
+def raw_column(raw: str, offset: int) -> int:
+    """Column in ``raw`` (escapes as written) of the character at ``offset`` in its unescaped text."""
+    if "\\" not in raw:
+        return min(offset, len(raw))
+    pos = 0
+    seen = 0
+    for m in _ESCAPE_SEQ.finditer(raw):
+        plain = m.start() - pos
+        if seen + plain > offset:
+            return pos + (offset - seen)
+        seen += plain
+        if seen == offset:
+            return m.start()
+        seen += 1
+        pos = m.end()
+    return pos + (offset - seen)
+
+
+# --------------------------------------------------------------------------- #
+# Reading
+# --------------------------------------------------------------------------- #
+
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*(?=\")")
+
+
+class _Builder:
+    """Collects the lines of one entry."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.fields: dict[str, list[Piece]] = {}
+        self.order: list[str] = []
+        self.previous: dict[str, list[Piece]] = {}
+        self.flags: list[str] = []
+        self.references: list[str] = []
+        self.extracted: list[str] = []
+        self.translator: list[str] = []
+        self.obsolete = False
+        self.first_line = 0
+        self.last: tuple[dict[str, list[Piece]], str] | None = None  # where a continuation string goes
+
+    @property
+    def has_message(self) -> bool:
+        return bool(self.fields)
+
+    @property
+    def has_msgstr(self) -> bool:
+        return any(k.startswith("msgstr") for k in self.fields)
+
+
+def parse(text: str) -> ParseResult:
+    """Read a PO file; never raises: unreadable lines are reported as problems."""
+    problems: list[Problem] = []
+    header: Entry | None = None
+    entries: list[Entry] = []
+    seen: dict[tuple[bool, str | None, str], int] = {}
+    b = _Builder()
+
+    def finish() -> None:
+        nonlocal header
+        if not b.has_message:
+            if b.flags or b.references or b.extracted or b.translator:
+                # Comments with no message after them (a trailing comment block): legal, dropped.
+                pass
+            b.reset()
+            return
+        entry = _make_entry(b, problems)
+        b.reset()
+        if entry is None:
+            return
+        if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete:
+            if header is None and not entries:
+                header = entry
+                return
+            problems.append(Problem("syntax", entry.msgid_line or entry.line, 1, "an empty msgid is reserved for the header entry, which must come first"))
+            return
+        key = (entry.obsolete, entry.msgctxt, entry.msgid)
+        if key in seen:
+            if not entry.obsolete:
+                what = f"msgid {_preview(entry.msgid)}" + (f" (msgctxt {_preview(entry.msgctxt)})" if entry.msgctxt is not None else "")
+                problems.append(Problem("duplicate", entry.msgid_line or entry.line, 1, f"duplicate message definition: {what}, first defined at line {seen[key]}"))
+            return
+        seen[key] = entry.msgid_line or entry.line
+        entries.append(entry)
+
+    lines = text.split("\n")
+    if lines and lines[0].startswith("\ufeff"):
+        lines[0] = lines[0][1:]
+    for n, line in enumerate(lines, 1):
+        if line.endswith("\r"):
+            line = line[:-1]
+        s = line.strip()
+        if not s:
+            finish()
+            continue
+        obsolete = False
+        offset = len(line) - len(line.lstrip())
+        body = line[offset:]
+        if body.startswith("#~"):
+            obsolete = True
+            inner = body[2:]
+            if inner.startswith("|"):
+                body = "#" + inner
+                offset += 1
+            else:
+                stripped = inner.lstrip(" \t")
+                offset += 2 + len(inner) - len(stripped)
+                body = stripped
+                if not body:
+                    continue
+        if body.startswith("#"):
+            if body.startswith("#|"):
+                prev = body[2:].lstrip(" \t")
+                col = offset + len(body) - len(prev)
+                if b.has_msgstr:
+                    finish()
+                if not b.first_line:
+                    b.first_line = n
+                b.obsolete = b.obsolete or obsolete
+                if prev.startswith('"'):
+                    if b.last is None or b.last[0] is not b.previous:
+                        problems.append(Problem("syntax", n, col + 1, "string continuation without a keyword before it (#| msgid ...)"))
+                        continue
+                    piece = _string(prev, n, col, problems)
+                    if piece is not None:
+                        b.last[0][b.last[1]].append(piece)
+                    continue
+                _keyword_line(prev, n, col, b, problems, previous=True)
+                continue
+            # A comment after a complete message starts the next entry.
+            if b.has_msgstr:
+                finish()
+            if not b.first_line:
+                b.first_line = n
+            b.obsolete = b.obsolete or obsolete
+            kind = body[1:2]
+            rest = body[2:]
+            if kind == ",":
+                b.flags.extend(f.strip() for f in rest.split(",") if f.strip())
+            elif kind == ":":
+                b.references.extend(rest.split())
+            elif kind == ".":
+                b.extracted.append(rest[1:] if rest.startswith(" ") else rest)
+            elif kind in (" ", ""):
+                b.translator.append(body[2:])
+            else:
+                b.translator.append(body[1:])
+            continue
+        if obsolete and not b.obsolete and b.has_message:
+            finish()
+        if body.startswith('"'):
+            if b.last is None:
+                problems.append(Problem("syntax", n, offset + 1, "string continuation without a keyword before it (msgid, msgstr ...)"))
+                continue
+            piece = _string(body, n, offset, problems)
+            if piece is not None:
+                store, name = b.last
+                store[name].append(piece)
+            continue
+        if body.startswith(("msgctxt", "msgid")) and b.has_msgstr:
+            finish()
+        if not b.first_line:
+            b.first_line = n
+        b.obsolete = b.obsolete or obsolete
+        _keyword_line(body, n, offset, b, problems, previous=False)
+    finish()
+    return ParseResult(Catalog(header, tuple(entries)), tuple(problems))
+
+
+def _keyword_line(body: str, n: int, offset: int, b: _Builder, problems: list[Problem], *, previous: bool) -> None:
+    m = _KEYWORD.match(body)
+    if not m:
+        word = body.split(None, 1)[0] if body.split() else body
+        if previous and not body.strip():
+            return
+        expected = "msgctxt, msgid or msgid_plural" if previous else "msgctxt, msgid, msgid_plural, msgstr or msgstr[N] followed by a quoted string"
+        problems.append(Problem("syntax", n, offset + 1, f"cannot read {_preview(word, 20)}: expected {expected}"))
+        b.last = None
+        return
+    name = m.group(1)
+    store = b.previous if previous else b.fields
+    if previous and name.startswith("msgstr"):
+        problems.append(Problem("syntax", n, offset + 1, "a previous-message comment (#|) cannot hold msgstr"))
+        b.last = None
+        return
+    if name in store:
+        problems.append(Problem("syntax", n, offset + 1, f"{name} appears twice in one entry (a missing blank line between entries?)"))
+        b.last = None
+        return
+    piece = _string(body[m.end():], n, offset + m.end(), problems)
+    store[name] = [piece] if piece is not None else []
+    if not previous:
+        b.order.append(name)
+    b.last = (store, name)
+
+
+def _string(s: str, n: int, offset: int, problems: list[Problem]) -> Piece | None:
+    """A quoted string at the start of ``s`` (which starts with '"') and nothing after it."""
+    end = s.rstrip()
+    if len(end) < 2 or not end.endswith('"') or not _closed(end):
+        problems.append(Problem("syntax", n, offset + 1, "unterminated string: a quoted string must end with \" on the same line"))
+        return None
+    raw = end[1:-1]
+    if '"' in raw:
+        # An unescaped quote inside: text after a closed string.
+        i = _unescaped_quote(raw)
+        if i is not None:
+            problems.append(Problem("syntax", n, offset + 2 + i, "unexpected text after a closed string (escape the quote as \\\")"))
+            return None
+    try:
+        unescape(raw)
+    except _BadEscape as exc:
+        problems.append(Problem("syntax", n, offset + 2 + exc.offset, f"invalid escape sequence {exc.seq!r}"))
+        return None
+    return Piece(n, offset + 1, raw)
+
+
+def _closed(s: str) -> bool:
+    """Whether the final quote of ``s`` is not itself escaped (an even run of backslashes before it)."""
+    k = len(s) - 2
+    count = 0
+    while k >= 0 and s[k] == "\\":
+        count += 1
+        k -= 1
+    return count % 2 == 0
+
+
+def _unescaped_quote(raw: str) -> int | None:
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == '"':
+            return i
+        i += 1
+    return None
+
+
+def _join(pieces: list[Piece]) -> str:
+    if len(pieces) == 1:
+        return unescape(pieces[0].raw)
+    return "".join(unescape(p.raw) for p in pieces)
+
+
+def _make_entry(b: _Builder, problems: list[Problem]) -> Entry | None:
+    f = b.fields
+    first = b.first_line
+    if "msgid" not in f:
+        line = min(p.line for ps in f.values() for p in ps) if any(f.values()) else first
+        problems.append(Problem("syntax", line, 1, "entry without msgid"))
+        return None
+    plural = "msgid_plural" in f
+    msgstr = ""
+    forms: list[tuple[int, list[Piece]]] = []
+    for name in b.order:
+        if name.startswith("msgstr["):
+            forms.append((int(name[7:-1]), f[name]))
+    if plural:
+        if "msgstr" in f:
+            problems.append(Problem("syntax", _line_of(f["msgstr"], first), 1, "an entry with msgid_plural needs msgstr[0], msgstr[1] ..., not msgstr"))
+        if not forms:
+            problems.append(Problem("syntax", first, 1, "an entry with msgid_plural has no msgstr[N]"))
+        forms.sort()
+        if [k for k, _ in forms] != list(range(len(forms))):
+            problems.append(Problem("syntax", _line_of(forms[0][1], first) if forms else first, 1, "plural forms must be numbered msgstr[0], msgstr[1] ... without gaps"))
+    else:
+        if forms:
+            problems.append(Problem("syntax", _line_of(forms[0][1], first), 1, "msgstr[N] without msgid_plural"))
+        if "msgstr" not in f:
+            problems.append(Problem("syntax", _line_of(f["msgid"], first), 1, "entry without msgstr"))
+        else:
+            msgstr = _join(f["msgstr"])
+    prev = b.previous
+    return Entry(
+        msgid=_join(f["msgid"]),
+        msgstr=msgstr,
+        msgctxt=_join(f["msgctxt"]) if "msgctxt" in f else None,
+        msgid_plural=_join(f["msgid_plural"]) if plural else None,
+        msgstr_plural=tuple(_join(ps) for _, ps in forms) if plural else (),
+        flags=tuple(b.flags),
+        references=tuple(b.references),
+        extracted_comments=tuple(b.extracted),
+        translator_comments=tuple(b.translator),
+        previous_msgctxt=_join(prev["msgctxt"]) if "msgctxt" in prev else None,
+        previous_msgid=_join(prev["msgid"]) if "msgid" in prev else None,
+        previous_msgid_plural=_join(prev["msgid_plural"]) if "msgid_plural" in prev else None,
+        obsolete=b.obsolete,
+        line=first,
+        msgstr_pieces=tuple(tuple(ps) for _, ps in forms) if plural else (tuple(f.get("msgstr", ())),),
+        msgid_line=_line_of(f["msgid"], first),
+    )
+
+
+def _line_of(pieces: list[Piece], default: int) -> int:
+    return pieces[0].line if pieces else default
+
+
+def _preview(text: str | None, limit: int = 40) -> str:
+    text = text or ""
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return '"' + escape(shown) + '"'
+
+
+def locate(entry: Entry, form: int, offset: int) -> tuple[int, int] | None:
+    """The (line, 1-based column) in the PO file of character ``offset`` of a msgstr.
+
+    ``form`` is 0 for a plain msgstr, the plural index otherwise. ``None`` for
+    entries not read from a file.
+    """
+    if form >= len(entry.msgstr_pieces):
+        return None
+    pieces = entry.msgstr_pieces[form]
+    seen = 0
+    for p in pieces:
+        size = len(unescape(p.raw))
+        if offset < seen + size or (offset == seen + size and p is pieces[-1]):
+            return p.line, p.column + raw_column(p.raw, offset - seen) + 1
+        seen += size
+    return None
+
+
+# --------------------------------------------------------------------------- #
+# Writing
+# --------------------------------------------------------------------------- #
+
+WIDTH = 79
+
+
+def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_CHUNK = re.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]*\s*|.\s*", re.DOTALL)
+
+
+def _wrap(text: str, room: int) -> list[str]:
+    """Split ``text`` into pieces whose escaped form fits ``room`` columns.
+
+    Breaks follow a space, or fall between two CJK characters (gettext's own
+    tools break there too); a word longer than the room is left whole.
+    """
+    out: list[str] = []
+    cur = ""
+    cur_w = 0
+    for m in _CHUNK.finditer(text):
+        chunk = m.group(0)
+        if not chunk:
+            continue
+        w = _width(escape(chunk))
+        if cur and cur_w + w > room:
+            out.append(cur)
+            cur, cur_w = "", 0
+        cur += chunk
+        cur_w += w
+    if cur or not out:
+        out.append(cur)
+    return out
+
+
+def _string_lines(prefix: str, keyword: str, text: str, width: int) -> list[str]:
+    one = f'{prefix}{keyword} "{escape(text)}"'
+    body = text[:-1] if text.endswith("\n") else text
+    if "\n" not in body and _width(one) <= width:
+        return [one]
+    room = max(width - len(prefix) - 2, 20)
+    parts: list[str] = []
+    for seg in text.split("\n"):
+        parts.append(seg)
+    # re-attach the newlines to the segment they end
+    segs = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    lines = [f'{prefix}{keyword} ""']
+    for seg in segs:
+        for piece in _wrap(seg, room):
+            lines.append(f'{prefix}"{escape(piece)}"')
+    return lines
+
+
+def _packed(prefix: str, items: Iterable[str], width: int) -> list[str]:
+    lines: list[str] = []
+    cur = prefix
+    for item in items:
+        if cur != prefix and _width(cur) + 1 + _width(item) > width:
+            lines.append(cur)
+            cur = prefix
+        cur = f"{cur} {item}" if cur != prefix else f"{prefix} {item}"
+    if cur != prefix:
+        lines.append(cur)
+    return lines
+
+
+def entry_lines(e: Entry, width: int = WIDTH) -> list[str]:
+    """The lines of one entry, in GNU order: comments, flags, previous msgid, message."""
+    out: list[str] = []
+    for c in e.translator_comments:
+        out.append(f"# {c}" if c else "#")
+    for c in e.extracted_comments:
+        out.append(f"#. {c}" if c else "#.")
+    if e.references and not e.obsolete:
+        out.extend(_packed("#:", e.references, width))
+    if e.flags:
+        out.append("#, " + ", ".join(e.flags))
+    pre = "#~ " if e.obsolete else ""
+    prev = "#~| " if e.obsolete else "#| "
+    if e.previous_msgctxt is not None:
+        out.extend(_string_lines(prev, "msgctxt", e.previous_msgctxt, width))
+    if e.previous_msgid is not None:
+        out.extend(_string_lines(prev, "msgid", e.previous_msgid, width))
+    if e.previous_msgid_plural is not None:
+        out.extend(_string_lines(prev, "msgid_plural", e.previous_msgid_plural, width))
+    if e.msgctxt is not None:
+        out.extend(_string_lines(pre, "msgctxt", e.msgctxt, width))
+    out.extend(_string_lines(pre, "msgid", e.msgid, width))
+    if e.msgid_plural is not None:
+        out.extend(_string_lines(pre, "msgid_plural", e.msgid_plural, width))
+        for k, s in enumerate(e.msgstr_plural):
+            out.extend(_string_lines(pre, f"msgstr[{k}]", s, width))
+    else:
+        out.extend(_string_lines(pre, "msgstr", e.msgstr, width))
+    return out
+
+
+def dumps(catalog: Catalog, width: int = WIDTH) -> str:
+    """The catalog as PO text (UTF-8, ``\\n`` line endings, entries separated by blank lines)."""
+    blocks: list[str] = []
+    if catalog.header is not None:
+        blocks.append("\n".join(entry_lines(catalog.header, width)))
+    for e in catalog.entries:
+        blocks.append("\n".join(entry_lines(e, width)))
+    return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+# --------------------------------------------------------------------------- #
+# Compiling
+# --------------------------------------------------------------------------- #
+
+
+def mo_bytes(catalog: Catalog, *, use_fuzzy: bool = False) -> bytes:
+    """The catalog compiled to GNU .mo (little-endian, no hash table).
+
+    Like ``msgfmt``: untranslated and obsolete entries are left out, and so are
+    fuzzy ones unless ``use_fuzzy``. The header is always included.
+    """
+    pairs: list[tuple[bytes, bytes]] = []
+    if catalog.header is not None:
+        pairs.append((b"", catalog.header.msgstr.encode("utf-8")))
+    for e in catalog.entries:
+        if e.obsolete or not e.translated or (e.fuzzy and not use_fuzzy):
+            continue
+        key = e.msgid if e.msgctxt is None else f"{e.msgctxt}\x04{e.msgid}"
+        if e.msgid_plural is not None:
+            key += "\x00" + e.msgid_plural
+            value = "\x00".join(e.msgstr_plural)
+        else:
+            value = e.msgstr
+        pairs.append((key.encode("utf-8"), value.encode("utf-8")))
+    pairs.sort(key=lambda kv: kv[0])
+    n = len(pairs)
+    header_size = 7 * 4
+    ids_at = header_size
+    strs_at = ids_at + n * 8
+    data_at = strs_at + n * 8
+    ids = bytearray()
+    strs = bytearray()
+    blob = bytearray()
+    for key, _ in pairs:
+        ids += struct.pack("<II", len(key), data_at + len(blob))
+        blob += key + b"\x00"
+    for _, value in pairs:
+        strs += struct.pack("<II", len(value), data_at + len(blob))
+        blob += value + b"\x00"
+    head = struct.pack("<IIIIIII", 0x950412DE, 0, n, ids_at, strs_at, 0, data_at)
+    return bytes(head + ids + strs + blob)
