@@ -50,6 +50,9 @@ __all__ = [
     "align_documents",
     "align_many",
     "align_blocks",
+    "alignments_to_dict",
+    "alignments_to_text",
+    "load_document",
 ]
 
 # --------------------------------------------------------------------------- #
@@ -177,7 +180,17 @@ class Alignment:
 
     def to_dict(self) -> dict:
         """The JSON shape of ``transkit align --format json`` for one translation."""
-        return {"pairs": [{"source": _sec_ref(p.source), "target": _sec_ref(p.target), "confidence": round(p.confidence, 2)} for p in self.pairs]}
+        return {
+            "pairs": [
+                {"source": _sec_ref(p.source), "target": _sec_ref(p.target), "confidence": round(p.confidence, 2)}
+                for p in self.pairs
+                if not _is_preamble_pair(p)
+            ]
+        }
+
+
+def _is_preamble_pair(p: SectionPair) -> bool:
+    return (p.source is None or p.source.is_preamble) and (p.target is None or p.target.is_preamble)
 
 
 def _sec_ref(section: Section | None) -> dict | None:
@@ -191,7 +204,9 @@ def alignments_to_dict(alignments: Sequence[Alignment]) -> dict:
 
     With one translation each pair has ``"target"``; with several, ``"targets"``
     lists the counterparts in argument order, one row per source section (then
-    the extra sections of each translation, with ``"source": null``).
+    the extra sections of each translation, with ``"source": null``), and
+    ``"confidences"`` the confidence of each (``"confidence"`` is the lowest).
+    The preambles (text before the first heading) always pair and are left out.
     """
     if len(alignments) == 1:
         return alignments[0].to_dict()
@@ -199,20 +214,22 @@ def alignments_to_dict(alignments: Sequence[Alignment]) -> dict:
         return {"pairs": []}
     rows = []
     source = alignments[0].source
-    for sec in source.sections:
+    for sec in source.headings:
         targets = []
         confs = []
         for a in alignments:
             p = a.pair_for_source(sec)
             targets.append(_sec_ref(p.target) if p else None)
-            if p and p.target is not None:
-                confs.append(p.confidence)
-        rows.append({"source": _sec_ref(sec), "targets": targets, "confidence": round(min(confs), 2) if confs else 0.0})
+            confs.append(round(p.confidence, 2) if p and p.target is not None else None)
+        known = [c for c in confs if c is not None]
+        rows.append({"source": _sec_ref(sec), "targets": targets, "confidence": min(known) if known else 0.0, "confidences": confs})
     for k, a in enumerate(alignments):
         for p in a.extra:
             targets = [None] * len(alignments)
             targets[k] = _sec_ref(p.target)
-            rows.append({"source": None, "targets": targets, "confidence": round(p.confidence, 2)})
+            confs = [None] * len(alignments)
+            confs[k] = round(p.confidence, 2)
+            rows.append({"source": None, "targets": targets, "confidence": round(p.confidence, 2), "confidences": confs})
     return {"pairs": rows}
 
 
@@ -1016,3 +1033,78 @@ def _order_pairs(n: int, m: int, matched: dict[int, tuple[int, float, bool]]) ->
         for i in after.get(j, ()):
             out.append((i, None, 0.0, False))
     return out
+
+
+# --------------------------------------------------------------------------- #
+# Files and plain-text output (for ``transkit align``)
+# --------------------------------------------------------------------------- #
+
+
+def load_document(path, lang: str | None = None) -> Document:
+    """Read a Markdown file for alignment; the language comes from ``lang``, the path, or the text."""
+    from pathlib import Path
+
+    from transkit import lang as langs
+    from transkit.errors import InputError
+
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a directory; transkit align takes files") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read: {exc.strerror}") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{p}: looks like a binary file, not Markdown")
+    doc = Document.from_bytes(data, path=str(path), lang=None)
+    if lang:
+        try:
+            doc.lang = langs.normalize(lang)
+        except ValueError as exc:
+            raise InputError(f"{p}: {exc}") from None
+    else:
+        doc.lang = langs.from_path(str(path)) or langs.guess(doc.text[:20000]).lang
+    return doc
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(section: Section | None, width: int) -> str:
+    if section is None:
+        text = "--"
+    elif section.is_preamble:
+        text = "(preamble)"
+    else:
+        text = f"{section.start_line:>5} {'#' * section.level} {(section.number + ' ') if section.number else ''}{section.title}"
+    # Cut to the display width (an ellipsis marks the cut), then pad.
+    if _width(text) > width:
+        out, w = [], 0
+        for ch in text:
+            cw = _width(ch)
+            if w + cw > width - 1:
+                break
+            out.append(ch)
+            w += cw
+        text = "".join(out) + "…"
+    return text + " " * max(0, width - _width(text))
+
+
+def alignments_to_text(alignments: Sequence[Alignment], width: int = 44) -> str:
+    """A plain-text table per translation: confidence, source section, target section, remark."""
+    blocks = []
+    for a in alignments:
+        lines = [f"{a.source.path} ({a.source.lang}) -> {a.target.path} ({a.target.lang})"]
+        for p in a.pairs:
+            remark = "missing" if p.target is None else "extra" if p.source is None else "moved" if p.moved else ""
+            conf = f"{p.confidence:4.2f}" if p.matched else "  - "
+            lines.append(f"  {conf}  {_cell(p.source, width)}  {_cell(p.target, width)}  {remark}".rstrip())
+        matched = len([p for p in a.matched if not p.source.is_preamble])
+        lines.append(f"  {matched} matched, {len(a.missing)} missing, {len(a.extra)} extra, {len(a.moved)} moved")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"

@@ -75,6 +75,8 @@ _common_options = [
     click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout."),
     click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that makes the exit code 1 [config: fail-on, default warning]."),
     click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one."),
+    click.option("--no-cache", is_flag=True, help="Do not read or write the result cache."),
+    click.option("-j", "--jobs", type=click.IntRange(0), default=0, metavar="N", help="Worker processes for big trees [default: one per core]."),
 ]
 
 
@@ -96,7 +98,7 @@ def cli() -> None:
 @click.option("--source", type=click.Path(path_type=Path), metavar="FILE", help="Run the pair checks against this source document.")
 @click.option("--source-lang", metavar="LANG", help="Language of --source [default: the config's source, en].")
 @common
-def lint(paths, lang, source, source_lang, select, ignore, fmt, output, fail_on, config_file) -> int:
+def lint(paths, lang, source, source_lang, select, ignore, fmt, output, fail_on, config_file, no_cache, jobs) -> int:
     """Lint Markdown files, directories and PO catalogs."""
     from transkit import lang as langs
     from transkit.lint import lint_paths
@@ -115,6 +117,8 @@ def lint(paths, lang, source, source_lang, select, ignore, fmt, output, fail_on,
         source_lang=source_lang,
         select_=_selectors(select, "--select"),
         ignore_=_selectors(ignore, "--ignore"),
+        use_cache=not no_cache,
+        jobs=jobs,
     )
     return _report(result, fmt, output, _fail_on(fail_on, config))
 
@@ -122,13 +126,20 @@ def lint(paths, lang, source, source_lang, select, ignore, fmt, output, fail_on,
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @common
-def check(paths, select, ignore, fmt, output, fail_on, config_file) -> int:
+def check(paths, select, ignore, fmt, output, fail_on, config_file, no_cache, jobs) -> int:
     """Run every check the configuration describes on PATHS (default: .)."""
     from transkit.lint import check_project
 
     paths = list(paths) or [Path(".")]
     config = _config(paths[0], config_file)
-    result = check_project(paths, config, select_=_selectors(select, "--select"), ignore_=_selectors(ignore, "--ignore"))
+    result = check_project(
+        paths,
+        config,
+        select_=_selectors(select, "--select"),
+        ignore_=_selectors(ignore, "--ignore"),
+        use_cache=not no_cache,
+        jobs=jobs,
+    )
     return _report(result, fmt, output, _fail_on(fail_on, config))
 
 
@@ -195,7 +206,84 @@ def explain(code) -> int:
 # === align command ===
 
 
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("translations", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True, help="Output format; html is a side-by-side page with findings.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option("--source-lang", metavar="LANG", help="Language of SOURCE [default: from the path, else guessed].")
+@click.option("--lang", metavar="LANG", help="Language of every TRANSLATION [default: from each path, else guessed].")
+@click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
+def align(source, translations, fmt, output, source_lang, lang, config_file) -> int:
+    """Pair the sections of each TRANSLATION with those of SOURCE (by content, not position)."""
+    import json
+
+    from transkit.align import align_many, alignments_to_dict, alignments_to_text, load_document
+    from transkit.resources import Resources
+
+    config = _config(source, config_file)
+    resources = Resources(config)
+    src = load_document(source, source_lang)
+    targets = [load_document(t, lang) for t in translations]
+    alignments = align_many(src, targets, resources=resources)
+    out, close = _open_output(output)
+    try:
+        if fmt == "json":
+            out.write(json.dumps(alignments_to_dict(alignments), ensure_ascii=False, indent=2) + "\n")
+        elif fmt == "html":
+            from transkit.checks import select
+            from transkit.lint import lint_document
+            from transkit.report.html import render_alignment
+
+            checks = select(list(config.select) or None, list(config.ignore))
+            findings = []
+            for a in alignments:
+                findings.extend(lint_document(a.target, a.target.lang, config, resources, checks, source=(src, src.lang)))
+            render_alignment(alignments, out, findings)
+        else:
+            out.write(alignments_to_text(alignments))
+    finally:
+        if close:
+            out.close()
+    return 0
+
+
 # === drift command ===
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "markdown"]), default="text", show_default=True, help="Report format (markdown: a pull-request comment).")
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@click.option("--fail-on", metavar="STATUSES", help="Statuses that make the exit code 1, comma-separated: outdated, missing, extra, untranslated, diverged, or none [default: all of them].")
+@click.option("--record", is_flag=True, help="Record every paired section as in step in the lock file (lock mode from then on).")
+@click.option("--ack", "acks", multiple=True, metavar="SECTION", help="Accept the current English text of SECTION (title, key, or FILE:LINE) without retranslation; repeatable.")
+@click.option("--lock", "lock_file", metavar="FILE", help="The drift lock file [default: .transkit-drift.lock beside the config].")
+@click.option("--changed-only", is_flag=True, help="Only document sets holding a changed file: FILES if given, else the staged diff (for pre-commit).")
+@click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
+def drift(files, fmt, output, fail_on, record, acks, lock_file, changed_only, config_file) -> int:
+    """Report translated sections that are outdated, missing, extra or untranslated.
+
+    FILES are a SOURCE and its TRANSLATIONs; with none, the document sets come from the
+    configuration. Git history is the baseline in a repository; a lock file written by
+    --record takes over for the translations it records.
+    """
+    from transkit.drift import parse_fail_on, resolve_sets, run_drift
+    from transkit.report.drift import render
+
+    statuses = parse_fail_on(fail_on)
+    config = _config(files[0] if files else Path("."), config_file)
+    sets = resolve_sets(config, list(files), changed_only=changed_only)
+    report = run_drift(config, sets, lock_path=Path(lock_file) if lock_file else None, record=record, acks=list(acks))
+    if record or acks:
+        click.echo(f"transkit: {report.recorded} section{'s' if report.recorded != 1 else ''} written to {report.lock_path}", err=True)
+    out, close = _open_output(output)
+    try:
+        render(report, out, fmt=fmt)
+    finally:
+        if close:
+            out.close()
+    return 1 if report.fails(statuses) else 0
 
 
 # === po commands ===

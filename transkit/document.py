@@ -477,6 +477,7 @@ class Document:
     front_matter: FrontMatter | None = None
     _spans: dict[int, list[Span]] = field(default_factory=dict, repr=False)
     _code_lines: set[int] = field(default_factory=set, repr=False)
+    _bodies: list[str] = field(default_factory=list, repr=False)
 
     # -- construction ------------------------------------------------------ #
 
@@ -502,7 +503,7 @@ class Document:
 
     def body(self, line: int) -> str:
         """Line ``line`` (1-based) without its ending; a leading BOM on line 1 is kept."""
-        return line_body(self.lines[line - 1])
+        return self._bodies[line - 1]
 
     @cached_property
     def bom(self) -> bool:
@@ -999,6 +1000,10 @@ class _Scanner:
         doc.blocks = self.blocks
         doc._spans = self.spans
         doc._code_lines = self.code_lines
+        bodies = list(self.bodies)
+        if self.bom_shift:
+            bodies[0] = "\ufeff" + bodies[0]
+        doc._bodies = bodies
         lines = doc.lines
         n = len(lines)
         # Section boundaries at heading starts.

@@ -171,6 +171,7 @@ class SectionDrift:
     diff: str = ""  # the English diff since the translation last changed (outdated only)
     reason: str = ""
     confidence: float = 1.0
+    insert_line: int | None = None  # missing only: where the section belongs in the translation
 
     @property
     def title(self) -> str:
@@ -486,6 +487,7 @@ class GitRepo:
         self._touching: dict[str, list[Commit]] | None = None
         self._blobs: dict[tuple[str, str], str | None] = {}
         self._head: str | None | bool = False
+        self._topo: dict[str, int] | None = None
 
     @classmethod
     def discover(cls, path: Path) -> "GitRepo | None":
@@ -641,7 +643,20 @@ class GitRepo:
         ka, kb = (a.committer_time, a.author_time), (b.committer_time, b.author_time)
         if ka != kb:
             return ka > kb
+        # Same second (a rebased series): history order decides, from one rev-list for the whole run.
+        order = self.topo_order()
+        if a.sha in order and b.sha in order:
+            return order[a.sha] < order[b.sha]
         return self.is_ancestor(b.sha, a.sha)
+
+    def topo_order(self) -> dict[str, int]:
+        """Commit -> position in ``git rev-list --topo-order HEAD`` (0 is the newest)."""
+        if self._topo is None:
+            self._topo = {}
+            if self.head() is not None:
+                out = self._run(["rev-list", "--topo-order", "HEAD"]).stdout.decode().split()
+                self._topo = {sha: k for k, sha in enumerate(out)}
+        return self._topo
 
     def staged_files(self) -> list[Path]:
         """Files in the staged diff (``git diff --cached``)."""
@@ -919,10 +934,6 @@ def run_drift(
         resources = Resources(config)
     from transkit.align import align_documents
 
-    lock_path = Path(lock_path) if lock_path else (config.root / DEFAULT_LOCK)
-    lock = Lock.load(lock_path)
-    report = DriftReport(lock_path=lock_path)
-
     docs: dict[Path, Document] = {}
     pairings: list[_Pairing] = []
     for s in sets:
@@ -940,6 +951,12 @@ def run_drift(
         inside = all(_inside(repo.root, p) for p in docs)
         if not inside:
             repo = None
+    if lock_path is None:
+        # Beside the config file; else at the top of the repository; else here.
+        base = config.root if config.path is not None else (repo.root if repo is not None else Path.cwd())
+        lock_path = base / DEFAULT_LOCK
+    lock = Lock.load(Path(lock_path))
+    report = DriftReport(lock_path=Path(lock_path))
 
     if record or acks:
         report.recorded = _update_lock(lock, pairings, record, acks, repo)
@@ -991,7 +1008,7 @@ def _update_lock(lock: Lock, pairings: list[_Pairing], record: bool, acks: Seque
         hits = _match_ack(spec, pairings)
         if not hits:
             titles = sorted({section_title(s) for p in pairings for s in p.source_doc.sections if not s.is_preamble})
-            close = difflib.get_close_matches(spec, titles, n=1, cutoff=0.5)
+            close = difflib.get_close_matches(spec, titles, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise DriftError(f"--ack {spec!r}: no source section has this title, key or line{hint}")
         sources = {(p.set.source, idx) for p, idx in hits}
@@ -1072,8 +1089,11 @@ class _Judge:
         locked = self.lock.get(p.path)
         sblame = self.blames.get(p.set.source)
         tblame = self.blames.get(p.path)
+        after = 1  # the line after the last translation section seen: where a missing one belongs
         for pair in p.pairs:
             s, t = pair.source, pair.target
+            if t is not None:
+                after = max(after, t.end_line + 1 if t.end_line >= t.start_line else t.start_line)
             base = dict(lang=p.lang, source_path=src_disp, translation_path=tr_disp, source=s, target=t, confidence=pair.confidence)
             if s is None:
                 if has_content(p.doc, t):
@@ -1083,7 +1103,7 @@ class _Judge:
             if t is None or (s.is_preamble and not has_content(p.doc, t)):
                 if has_content(p.source_doc, s):
                     c = _newest(self.repo, sblame, p.source_doc, s) if (self.repo and sblame) else None
-                    out.append(SectionDrift(Status.MISSING, key=key, source_changed=c.change() if c else None, reason="the translation has no counterpart", **{**base, "target": None}))
+                    out.append(SectionDrift(Status.MISSING, key=key, source_changed=c.change() if c else None, reason="the translation has no counterpart", insert_line=min(after, max(1, p.doc.line_count)), **{**base, "target": None}))
                 continue
             if not has_content(p.source_doc, s) and not has_content(p.doc, t):
                 continue

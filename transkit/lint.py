@@ -41,14 +41,28 @@ class LintResult:
 
 @dataclass
 class FileOutcome:
-    """What linting one file produced (picklable, cacheable)."""
+    """What linting one file produced: plain data, so it crosses processes and fits the cache."""
 
     path: str
     lang: str | None
     diagnostics: list[Diagnostic]
     sections: int = 0
     skipped: bool = False
-    document: Document | None = None
+    collected: dict[str, object] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "lang": self.lang,
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "sections": self.sections,
+            "skipped": self.skipped,
+            "collected": self.collected,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "FileOutcome":
+        return cls(d["path"], d["lang"], [Diagnostic.from_dict(x) for x in d["diagnostics"]], d["sections"], d["skipped"], d.get("collected") or {})
 
 
 # --------------------------------------------------------------------------- #
@@ -107,12 +121,10 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     return text, diags
 
 
-def resolve_lang(path: Path, text: str, override: str | None, known: dict[Path, str] | None = None) -> tuple[str, bool]:
+def resolve_lang(path: Path, text: str, override: str | None) -> tuple[str, bool]:
     """The language of a file and whether it was guessed from content."""
     if override:
         return langs.normalize(override), False
-    if known and path.resolve() in known:
-        return known[path.resolve()], False
     from_path = langs.from_path(path.as_posix())
     if from_path:
         return from_path, False
@@ -210,15 +222,17 @@ def lint_file(
     checks: list[type[Check]],
     *,
     lang: str | None = None,
-    known_langs: dict[Path, str] | None = None,
+    known_lang: str | None = None,
     source: tuple[Document, str] | None = None,
-    keep_document: bool = False,
+    data: bytes | None = None,
 ) -> FileOutcome:
+    """Lint one file: decode, pick the language, parse, run file (and pair) checks, collect project data."""
     shown = display_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return FileOutcome(shown, None, [_tool_diag("TK005", "unreadable-file", Severity.ERROR, shown, 1, 1, f"cannot read file: {exc.strerror}")], skipped=True)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return FileOutcome(shown, None, [_tool_diag("TK005", "unreadable-file", Severity.ERROR, shown, 1, 1, f"cannot read file: {exc.strerror}")], skipped=True)
     text, diags = decode(data, shown)
     if text is None:
         return FileOutcome(shown, None, diags, skipped=True)
@@ -226,7 +240,7 @@ def lint_file(
         from transkit.catalog import lint_po
 
         return FileOutcome(shown, None, diags + list(lint_po(shown, text, config, resources, checks)))
-    lg, guessed = resolve_lang(path, text, lang, known_langs)
+    lg, guessed = resolve_lang(path, text, lang or known_lang)
     if guessed:
         diags.append(
             _tool_diag(
@@ -242,8 +256,22 @@ def lint_file(
         )
     doc = Document.from_text(text, path=shown, lang=lg)
     out = lint_document(doc, lg, config, resources, checks, guessed=guessed, source=source, extra=diags)
+    collected: dict[str, object] = {}
+    project_checks = _applicable(checks, Scope.PROJECT, lg, config.ignored_for(shown))
+    if project_checks:
+        ctx = FileContext(path=shown, lang=lg, config=config, resources=resources, lang_guessed=guessed)
+        for check in project_checks:
+            try:
+                value = check(config.options_for(check.name, check.code)).collect(doc, ctx)
+            except Exception as exc:
+                if os.environ.get("TRANSKIT_DEBUG"):
+                    raise
+                out.append(_internal_error(check, shown, exc, lg))
+                continue
+            if value is not None:
+                collected[check.code] = value
     sections = sum(1 for s in doc.sections if not s.is_preamble)
-    return FileOutcome(shown, lg, out, sections=sections, document=doc if keep_document else None)
+    return FileOutcome(shown, lg, out, sections=sections, collected=collected)
 
 
 def display_path(path: Path) -> str:
@@ -262,10 +290,228 @@ def _checks(config: Config, select_: list[str] | None, ignore_: list[str] | None
     return select(selectors, ignores)
 
 
-def _project_checks(docs: list[tuple[Document, str]], sets, config, resources, checks) -> list[Diagnostic]:
-    project = ProjectContext(documents=docs, config=config, resources=resources, sets=sets)
+def _require(paths: list[Path]) -> None:
+    for p in paths:
+        if not p.exists():
+            raise InputError(f"{p}: no such file or directory")
+
+
+# --------------------------------------------------------------------------- #
+# Running many files: cache, process pool, progress
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to lint; ``source`` is the path of its source document for pair checks."""
+
+    path: Path
+    lang: str | None = None
+    known_lang: str | None = None
+    source: Path | None = None
+    source_lang: str | None = None
+
+
+class _Worker:
+    """Per-process state: config, checks, resources, parsed source documents."""
+
+    def __init__(self, config: Config, codes: list[str]) -> None:
+        from transkit.checks import load_all
+
+        registry = load_all()
+        self.config = config
+        self.checks = [registry[c] for c in codes if c in registry]
+        self.resources = Resources(config)
+        self.sources: dict[tuple[Path, str], tuple[Document, str] | None] = {}
+
+    def source(self, path: Path | None, lang: str | None):
+        if path is None:
+            return None
+        key = (path, lang or self.config.source)
+        if key not in self.sources:
+            data = path.read_bytes()
+            text, _ = decode(data, display_path(path))
+            if text is None:
+                self.sources[key] = None
+            else:
+                s_lang, _ = resolve_lang(path, text, lang or self.config.source)
+                self.sources[key] = (Document.from_text(text, path=display_path(path), lang=s_lang), s_lang)
+        return self.sources[key]
+
+    def run(self, job: Job, data: bytes | None = None) -> FileOutcome:
+        return lint_file(
+            job.path,
+            self.config,
+            self.resources,
+            self.checks,
+            lang=job.lang,
+            known_lang=job.known_lang,
+            source=self.source(job.source, job.source_lang),
+            data=data,
+        )
+
+
+_STATE: _Worker | None = None
+
+
+def _init_worker(config: Config, codes: list[str]) -> None:
+    global _STATE
+    _STATE = _Worker(config, codes)
+
+
+def _work(job: Job) -> dict:
+    assert _STATE is not None
+    return _STATE.run(job).to_dict()
+
+
+def glossary_fingerprint(config: Config) -> str:
+    """Digest of the glossary files' bytes (no parsing): part of every cache key."""
+    from transkit.cache import digest
+
+    paths: list[Path] = []
+    if config.shipped_glossaries:
+        from transkit.glossary import shipped_files
+
+        paths.extend(shipped_files())
+    paths.extend(config.glossary_paths())
+    parts: list[bytes | str] = []
+    for p in paths:
+        try:
+            parts.extend([str(p), p.read_bytes()])
+        except OSError:
+            parts.extend([str(p), b"<missing>"])
+    return digest(*parts)
+
+
+class Progress:
+    """A one-line progress bar on stderr, only for a terminal and never in CI."""
+
+    def __init__(self, total: int, enabled: bool | None = None) -> None:
+        import sys
+
+        self.total = total
+        self.done = 0
+        self.stream = sys.stderr
+        if enabled is None:
+            enabled = total >= 20 and self.stream.isatty() and not os.environ.get("CI") and not os.environ.get("TRANSKIT_NO_PROGRESS")
+        self.enabled = enabled
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        if self.enabled and (self.done == self.total or self.done % max(1, self.total // 50) == 0):
+            width = 30
+            filled = width * self.done // max(1, self.total)
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
+
+
+@dataclass
+class Runner:
+    """Lints jobs with the cache and, for big trees, a process pool; results come back in job order."""
+
+    config: Config
+    checks: list[type[Check]]
+    use_cache: bool = True
+    jobs: int = 0
+    progress: bool | None = None
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def run(self, jobs: list[Job]) -> list[FileOutcome]:
+        from transkit import cache as cache_mod
+
+        codes = [c.code for c in self.checks]
+        results: list[FileOutcome | None] = [None] * len(jobs)
+        cache = cache_mod.Cache() if cache_mod.enabled(self.use_cache and self.config.cache) else None
+        keys: list[str | None] = [None] * len(jobs)
+        pending: list[int] = []
+        payload: dict[int, bytes] = {}
+        progress = Progress(len(jobs), self.progress)
+        if cache is not None:
+            base = cache_mod.run_key(self.config.fingerprint(), glossary_fingerprint(self.config), codes)
+            src_digest: dict[Path, str] = {}
+            for i, job in enumerate(jobs):
+                try:
+                    data = job.path.read_bytes()
+                except OSError:
+                    pending.append(i)
+                    continue
+                src = ""
+                if job.source is not None:
+                    if job.source not in src_digest:
+                        try:
+                            src_digest[job.source] = cache_mod.digest(str(job.source), job.source.read_bytes())
+                        except OSError:
+                            src_digest[job.source] = "missing"
+                    src = src_digest[job.source] + (job.source_lang or "")
+                key = cache_mod.digest(base, display_path(job.path), job.lang or "", job.known_lang or "", src, data)
+                keys[i] = key
+                hit = cache.get(key)
+                if hit is not None:
+                    results[i] = FileOutcome.from_dict(hit)
+                    progress.step()
+                else:
+                    pending.append(i)
+                    payload[i] = data
+        else:
+            pending = list(range(len(jobs)))
+        workers = self._workers(jobs, pending)
+        if workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+            # Big files first so that one large file does not finish last on its own.
+            order = sorted(pending, key=lambda i: -_size(jobs[i].path))
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(self.config, codes)) as pool:
+                for i, out in zip(order, pool.map(_work, [jobs[i] for i in order], chunksize=1)):
+                    results[i] = FileOutcome.from_dict(out)
+                    progress.step()
+        else:
+            worker = _Worker(self.config, codes)
+            for i in pending:
+                results[i] = worker.run(jobs[i], payload.get(i))
+                progress.step()
+        progress.close()
+        if cache is not None:
+            for i in pending:
+                if keys[i] is not None:
+                    cache.put(keys[i], results[i].to_dict())
+            self.stats = {"hits": cache.hits, "misses": len(pending)}
+        return [r for r in results if r is not None]
+
+    def _workers(self, jobs: list[Job], pending: list[int]) -> int:
+        wanted = self.jobs or self.config.jobs or (os.cpu_count() or 1)
+        if wanted <= 1 or len(pending) < 4:
+            return 1
+        total = sum(_size(jobs[i].path) for i in pending)
+        if total < 512 * 1024:  # a pool costs more than it saves on small trees
+            return 1
+        return min(wanted, len(pending))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _project_checks(outcomes: list[FileOutcome], sets: list[dict[str, str]], config: Config, checks) -> list[Diagnostic]:
+    project_checks = [c for c in checks if c.scope is Scope.PROJECT]
+    if not project_checks:
+        return []
+    collected: dict[str, list[tuple[str, str, object]]] = {}
+    for o in sorted(outcomes, key=lambda o: o.path):
+        for code, value in o.collected.items():
+            collected.setdefault(code, []).append((o.path, o.lang or "", value))
+    project = ProjectContext(config=config, resources=Resources(config), collected=collected, sets=sets)
     out: list[Diagnostic] = []
-    for check in [c for c in checks if c.scope is Scope.PROJECT]:
+    for check in project_checks:
         out.extend(_run(check, config, lambda inst: inst.check_project(project), ".", None))
     return out
 
@@ -282,12 +528,6 @@ def _finish(outcomes: list[FileOutcome], extra: list[Diagnostic]) -> LintResult:
     return LintResult(diags, summary)
 
 
-def _require(paths: list[Path]) -> None:
-    for p in paths:
-        if not p.exists():
-            raise InputError(f"{p}: no such file or directory")
-
-
 def lint_paths(
     paths: list[Path],
     config: Config,
@@ -297,23 +537,23 @@ def lint_paths(
     source_lang: str | None = None,
     select_: list[str] | None = None,
     ignore_: list[str] | None = None,
+    use_cache: bool = True,
+    jobs: int = 0,
+    progress: bool | None = None,
 ) -> LintResult:
     """Lint files and directories as given (``transkit lint``)."""
     _require(paths + ([source] if source else []))
-    checks = _checks(config, select_, ignore_)
-    resources = Resources(config)
-    src = None
     if source is not None:
-        data = source.read_bytes()
-        text, problems = decode(data, display_path(source))
-        if text is None:
-            raise InputError(f"{source}: the source is not a UTF-8 text file")
-        s_lang, _ = resolve_lang(source, text, source_lang or config.source)
-        src = (Document.from_text(text, path=display_path(source), lang=s_lang), s_lang)
-    files = walk(paths)
-    outcomes = [lint_file(p, config, resources, checks, lang=lang, source=src, keep_document=True) for p in files]
-    docs = [(o.document, o.lang) for o in outcomes if o.document is not None]
-    extra = _project_checks(docs, [], config, resources, checks) if len(docs) > 1 else []
+        if not source.is_file():
+            raise InputError(f"{source}: the source must be a file")
+        if decode(source.read_bytes(), str(source))[0] is None:
+            raise InputError(f"{source}: the source is not a text file")
+    checks = _checks(config, select_, ignore_)
+    src_lang = langs.normalize(source_lang) if source_lang else None
+    work = [Job(p, lang=lang, source=source, source_lang=src_lang) for p in walk(paths)]
+    runner = Runner(config, checks, use_cache=use_cache, jobs=jobs, progress=progress)
+    outcomes = runner.run(work)
+    extra = _project_checks(outcomes, [], config, checks) if len(outcomes) > 1 else []
     return _finish(outcomes, extra)
 
 
@@ -323,39 +563,32 @@ def check_project(
     *,
     select_: list[str] | None = None,
     ignore_: list[str] | None = None,
+    use_cache: bool = True,
+    jobs: int = 0,
+    progress: bool | None = None,
 ) -> LintResult:
     """Everything the configuration describes, under ``paths`` (``transkit check``)."""
     _require(paths)
     checks = _checks(config, select_, ignore_)
-    resources = Resources(config)
     sets = discover(config, paths)
-    known: dict[Path, str] = {p.resolve(): lg for ds in sets for lg, p in ds.files.items()}
-    outcomes: list[FileOutcome] = []
-    set_docs: list[dict[str, Document]] = []
-    all_docs: list[tuple[Document, str]] = []
+    work: list[Job] = []
+    set_paths: list[dict[str, str]] = []
+    in_sets: set[Path] = set()
     for ds in sets:
-        docs: dict[str, Document] = {}
         src_path = ds.source(config)
-        src_outcome = None
         if src_path is not None:
-            src_outcome = lint_file(src_path, config, resources, checks, known_langs=known, keep_document=True)
-            outcomes.append(src_outcome)
-            if src_outcome.document is not None:
-                docs[config.source] = src_outcome.document
-        src = (src_outcome.document, config.source) if src_outcome and src_outcome.document else None
+            work.append(Job(src_path, known_lang=config.source))
         for lg, path in ds.translations(config):
-            o = lint_file(path, config, resources, checks, known_langs=known, source=src, keep_document=True)
-            outcomes.append(o)
-            if o.document is not None:
-                docs[lg] = o.document
-        set_docs.append(docs)
-        all_docs.extend((d, lg) for lg, d in docs.items())
-    # Catalogs and loose Markdown under the paths that belong to no set.
-    in_sets = {p.resolve() for ds in sets for p in ds.files.values()}
+            work.append(Job(path, known_lang=lg, source=src_path, source_lang=config.source if src_path else None))
+        set_paths.append({lg: display_path(p) for lg, p in ds.files.items()})
+        in_sets.update(p.resolve() for p in ds.files.values())
+    # Catalogs under the paths, and every other file when no document set matched.
     for p in walk(paths):
         if p.resolve() in in_sets:
             continue
         if p.suffix.lower() in CATALOG_SUFFIXES or not sets:
-            outcomes.append(lint_file(p, config, resources, checks, known_langs=known))
-    extra = _project_checks(all_docs, set_docs, config, resources, checks)
+            work.append(Job(p))
+    runner = Runner(config, checks, use_cache=use_cache, jobs=jobs, progress=progress)
+    outcomes = runner.run(work)
+    extra = _project_checks(outcomes, set_paths, config, checks)
     return _finish(outcomes, extra)

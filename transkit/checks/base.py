@@ -78,12 +78,19 @@ class PairContext:
 
 @dataclass
 class ProjectContext:
-    """Every document of a run, grouped in document sets (one source + its translations)."""
+    """Every file of a run, seen through what project checks collected from each.
 
-    documents: list[tuple["Document", str]]
+    Files are linted in worker processes and served from the cache, so a
+    project-scope check does not get parsed documents: its :meth:`Check.collect`
+    runs on each file where the file is linted and returns small JSON-able data,
+    and ``collected[code]`` holds ``(path, lang, data)`` for every file, in path
+    order. ``sets`` lists the document sets as ``{lang: path}``.
+    """
+
     config: "Config"
     resources: "Resources"
-    sets: list[dict[str, "Document"]] = field(default_factory=list)
+    collected: dict[str, list[tuple[str, str, object]]] = field(default_factory=dict)
+    sets: list[dict[str, str]] = field(default_factory=list)
 
     path: str = "."
     lang: str | None = None
@@ -163,6 +170,10 @@ class Check:
 
     def check_pair(self, pair: PairContext) -> Iterable[Diagnostic]:
         return ()
+
+    def collect(self, doc: "Document", ctx: FileContext) -> object:
+        """Project scope: per-file data for :meth:`check_project` (JSON-able; None for nothing)."""
+        return None
 
     def check_project(self, project: ProjectContext) -> Iterable[Diagnostic]:
         return ()

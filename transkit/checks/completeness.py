@@ -15,13 +15,13 @@ import re
 from transkit import lang as langs
 from transkit.checks.base import Check, Scope, register
 from transkit.diagnostics import Location, Severity
-from transkit.document import BlockKind, Document, is_han
+from transkit.document import BlockKind, Document
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _LIST_MARKER = re.compile(r"^\s*(?:>\s*)*(?:[-+*]|\d{1,9}[.)])?\s*(?:\[[ xX]\]\s*)?")
 _MARKUP = re.compile(r"[*_~#|>`\[\]!]+")
 _LINK = re.compile(r"!?\[([^\]]*)\]\(\s*\)|!?\[([^\]]*)\]\[[^\]]*\]")
-_HAN_FAST = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_HAN_FAST = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 # Lowercase words that belong to names and citations ("by Dettmers et al.", "van der Maaten").
 _NAME_WORDS = frozenset({"by", "et", "al", "von", "van", "der", "de", "da", "di", "du", "le", "la", "vs"})
@@ -78,7 +78,7 @@ def candidate_lines(doc: Document):
 
 
 def untranslated(doc: Document, n: int, min_lower: int = 2, min_words: int = 3) -> bool:
-    if _HAN_FAST.search(doc.body(n)) and any(is_han(ch) for ch in doc.masked(n)):
+    if _HAN_FAST.search(doc.body(n)) and _HAN_FAST.search(doc.masked(n)):
         return False
     prose = prose_text(doc, n)
     if not prose.strip() or _is_link_only(doc, n, prose) or _looks_mojibake(prose):
@@ -154,7 +154,7 @@ class IdenticalToSource(Check):
             key = _normalized(tgt, n)
             if not key or key not in index:
                 continue
-            if any(is_han(ch) for ch in key):
+            if _HAN_FAST.search(key):
                 continue
             prose = prose_text(tgt, n)
             if _is_link_only(tgt, n, prose):

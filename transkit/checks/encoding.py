@@ -37,6 +37,8 @@ _SUSPECT = frozenset(INVISIBLE) | frozenset(_CONTROL) | {"\ufffd"}
 
 def _scan(doc, wanted):
     """Yield (line, column0, char) for characters of ``wanted``; one set test per line first."""
+    if wanted.isdisjoint(doc.text):
+        return
     for n in range(1, doc.line_count + 1):
         body = doc.body(n)
         if wanted.isdisjoint(body):

@@ -1,0 +1,440 @@
+"""TK510-TK519: regional vocabulary and quote style in Chinese files.
+
+Script and vocabulary are separate problems. A file converted with OpenCC's
+``s2tw`` is in Traditional characters but keeps mainland words (數據庫, 內存,
+視頻); Taiwan writes 資料庫, 記憶體, 影片. The reverse happens when a Taiwan
+text is converted to Simplified characters without phrase conversion (软体,
+记忆体).
+
+The vocabulary comes from OpenCC's Taiwan phrase table used in reverse,
+derived at development time by ``python -m transkit.checks.regional build``:
+every word of jieba's dictionary is converted with ``s2tw`` and with
+``s2twp``; where the two differ, the ``s2tw`` form is mainland phrasing in
+Traditional script and the ``s2twp`` form its Taiwan counterpart. The pairs
+are reduced to the shortest ones that explain the rest, hand-reviewed
+exceptions are dropped (``transkit/data/regional-exclusions.txt``: words right
+in one sense and wrong in another, such as 程序 and 文件, are never flagged
+bare), and the result ships as ``transkit/data/regional-vocabulary.txt``.
+Linting reads that table; it never imports jieba or builds an OpenCC
+converter.
+
+The glossary has the last word: its accepted renderings mask the table (參數
+stays although OpenCC writes 引數), and spans the glossary forbids are left to
+TK401.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from transkit.checks.base import Check, register
+from transkit.diagnostics import Fix, Severity
+from transkit.document import is_han
+from transkit.glossary import line_texts
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TABLE = DATA / "regional-vocabulary.txt"
+EXCLUSIONS = DATA / "regional-exclusions.txt"
+
+# Which table serves which file language, and what the flagged phrasing is called.
+_TABLES = {"zh-Hant": "mainland", "zh-Hans": "Taiwan"}
+
+
+@dataclass(frozen=True)
+class RegionalTable:
+    """Phrases wrong in one locale, with their counterpart, plus correct words that contain them."""
+
+    lang: str  # the locale the phrases are wrong in
+    pairs: dict[str, str]
+    ok: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def tables() -> dict[str, RegionalTable]:
+    """The shipped tables by file language (``zh-Hant``, ``zh-Hans``)."""
+    pairs: dict[str, dict[str, str]] = {lang: {} for lang in _TABLES}
+    ok: dict[str, set[str]] = {lang: set() for lang in _TABLES}
+    section = None
+    with TABLE.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("["):
+                section = line.strip("[]").split()
+                continue
+            if section is None:
+                continue
+            lang = section[0]
+            if len(section) > 1 and section[1] == "ok":
+                ok[lang].update(line.split())
+            else:
+                key, value = line.split("\t")
+                pairs[lang][key] = value
+    return {lang: RegionalTable(lang, pairs[lang], frozenset(ok[lang])) for lang in _TABLES}
+
+
+@dataclass(frozen=True)
+class RegionalHit:
+    start: int
+    end: int
+    text: str
+    replacement: str
+
+
+class RegionalIndex:
+    """One automaton: the table's phrases, and the strings that mask them (correct words, glossary renderings)."""
+
+    def __init__(self, table: RegionalTable, glossary) -> None:
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        masks = set(table.pairs.values()) | set(table.ok)
+        if glossary is not None:
+            for t in glossary:
+                masks.update(t.accepted(table.lang))
+        for s in masks:
+            auto.add_word(s, (s, None))
+        for s, repl in table.pairs.items():
+            if s in masks:
+                continue
+            auto.add_word(s, (s, repl))
+        auto.make_automaton()
+        self._auto = auto
+
+    def find(self, text: str) -> list[RegionalHit]:
+        """Flagged phrases not covered by a correct word (the glossary's rule: see LocaleIndex.forbidden)."""
+        masks: list[tuple[int, int]] = []
+        found: list[RegionalHit] = []
+        for end, (s, repl) in self._auto.iter(text):
+            start = end - len(s) + 1
+            if repl is None:
+                masks.append((start, end + 1))
+            else:
+                found.append(RegionalHit(start, end + 1, s, repl))
+        if not found:
+            return []
+        out = [h for h in found if not any(a < h.end and h.start < b and not (h.start <= a and b <= h.end) for a, b in masks)]
+        out.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        kept: list[RegionalHit] = []
+        last = -1
+        for h in out:
+            if h.start >= last:
+                kept.append(h)
+                last = h.end
+        return kept
+
+
+_INDEXES: dict[tuple[str, int], tuple[object, RegionalIndex]] = {}
+
+
+def regional_index(lang: str, glossary) -> RegionalIndex:
+    key = (lang, id(glossary))
+    hit = _INDEXES.get(key)
+    if hit is None or hit[0] is not glossary:
+        hit = _INDEXES[key] = (glossary, RegionalIndex(tables()[lang], glossary))
+    return hit[1]
+
+
+class _RegionalVocabulary(Check):
+    severity = Severity.WARNING
+    fixable = True
+    _other = ""
+
+    def check_file(self, doc, ctx):
+        glossary = ctx.resources.glossary
+        index = regional_index(ctx.lang, glossary)
+        gindex = glossary.index(ctx.lang)
+        for n, masked in line_texts(doc):
+            if not any(is_han(ch) for ch in masked):
+                continue
+            hits = index.find(masked)
+            if not hits:
+                continue
+            # Spans the glossary forbids are TK401's to report.
+            taken = [(h.start, h.end) for h in gindex.forbidden(masked)]
+            for h in hits:
+                if any(a < h.end and h.start < b for a, b in taken):
+                    continue
+                yield self.diagnostic(
+                    ctx,
+                    n,
+                    h.start + 1,
+                    f"{self._other} phrasing {h.text} ({ctx.lang}: {h.replacement})",
+                    end_column=h.end + 1,
+                    fix=Fix(n, h.start + 1, h.end + 1, h.replacement, f"replace {h.text} with {h.replacement}"),
+                    data={"phrase": h.text, "replacement": h.replacement},
+                )
+
+
+@register
+class MainlandVocabulary(_RegionalVocabulary):
+    """Mainland phrasing in a Taiwan (zh-Hant) file.
+
+    Converting zh-Hans with OpenCC's ``s2tw`` (or ``s2t``) changes the script
+    and keeps the mainland words, so a Taiwan reader meets 數據庫, 內存 and
+    視頻 where Taiwan writes 資料庫, 記憶體 and 影片. The phrases come from
+    OpenCC's Taiwan phrase table used in reverse; words right in one sense and
+    wrong in another (程序, 文件, 數據) are not flagged bare, and the glossary's
+    accepted renderings always win.
+
+    Failing example (zh-Hant): ``把向量存進數據庫``. Fix: ``把向量存進資料庫``;
+    or convert with ``transkit convert --to zh-Hant`` (``s2twp`` plus the
+    glossary) instead of ``s2tw``.
+    """
+
+    code = "TK510"
+    name = "mainland-vocabulary"
+    languages = frozenset({"zh-Hant"})
+    _other = "mainland"
+
+
+@register
+class TaiwanVocabulary(_RegionalVocabulary):
+    """Taiwan phrasing in a Simplified Chinese (zh-Hans) file.
+
+    The reverse of TK510: a Taiwan text converted to Simplified characters
+    without phrase conversion keeps 软体, 记忆体 and 伺服器 where mainland
+    readers expect 软件, 内存 and 服务器.
+
+    Failing example (zh-Hans): ``安装软体``. Fix: ``安装软件``; or convert with
+    ``transkit convert --to zh-Hans`` (``tw2sp``).
+    """
+
+    code = "TK511"
+    name = "taiwan-vocabulary"
+    languages = frozenset({"zh-Hans"})
+    _other = "Taiwan"
+
+
+# --------------------------------------------------------------------------- #
+# Quote style
+# --------------------------------------------------------------------------- #
+
+CURLY, CORNER, ANY = "“”", "「」", "any"
+_STYLES = (CURLY, CORNER, ANY)
+_TO_CORNER = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
+_TO_CURLY = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+
+
+def _quote_spans(text: str, opener: str, closer: str) -> list[tuple[int, int]]:
+    """(start, end) of each opener..closer pair on a line, end exclusive; an unpaired mark is its own span."""
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == opener:
+            j = text.find(closer, i + 1)
+            if j == -1:
+                spans.append((i, i + 1))
+                i += 1
+            else:
+                spans.append((i, j + 1))
+                i = j + 1
+        elif ch == closer:
+            spans.append((i, i + 1))
+            i += 1
+        else:
+            i += 1
+    return spans
+
+
+@register
+class QuoteStyle(Check):
+    """Quotation marks of the wrong style for the locale.
+
+    Mainland text quotes with “” (nested ‘’); Taiwan and Hong Kong text with
+    「」 (nested 『』). Mixing them in one document set reads as an unfinished
+    conversion. The style per locale is configurable:
+
+        [checks.quote-style]
+        zh-Hans = "“”"
+        zh-Hant = "「」"     # or "any" to switch the check off for a locale
+
+    Curly quotes around English only (a paper title in a zh-Hant line) are
+    left alone; an apostrophe in an English word is not a quotation mark.
+
+    Failing example (zh-Hant): ``所謂“上下文視窗”是``. Fix: ``所謂「上下文視窗」是``.
+    """
+
+    code = "TK512"
+    name = "quote-style"
+    severity = Severity.WARNING
+    languages = frozenset({"zh-Hans", "zh-Hant", "zh-HK"})
+    fixable = True
+    options = {"zh-Hans": CURLY, "zh-Hant": CORNER, "zh-HK": CORNER}
+
+    def check_file(self, doc, ctx):
+        style = self.opts.get(ctx.lang, ANY)
+        if style not in _STYLES:
+            from transkit.errors import ConfigError
+
+            raise ConfigError(f"checks.quote-style.{ctx.lang}: {style!r} is not a quote style (one of: “”, 「」, any)")
+        if style == ANY:
+            return
+        wrong = "“”" if style == CORNER else "「」『』"
+        for n, masked in line_texts(doc):
+            if not any(ch in wrong for ch in masked):
+                continue
+            body = doc.body(n)
+            if style == CORNER:
+                spans = _quote_spans(masked, "“", "”")
+            else:
+                spans = _quote_spans(masked, "「", "」") + [
+                    s for s in _quote_spans(masked, "『", "』") if not any(a <= s[0] < b for a, b in _quote_spans(masked, "「", "」"))
+                ]
+                spans.sort()
+            for a, b in spans:
+                quoted = body[a:b]
+                if style == CORNER:
+                    inside = quoted if b - a == 1 else quoted[1:-1]
+                    context = inside if b - a > 1 else masked[max(0, a - 1) : a + 2]
+                    # Curly quotes around English only stay: the quote belongs to the English.
+                    if not any(is_han(ch) for ch in context):
+                        continue
+                    repl = quoted.translate(_TO_CORNER)
+                    want = "「」"
+                else:
+                    repl = quoted.translate(_TO_CURLY)
+                    want = "“”"
+                yield self.diagnostic(
+                    ctx,
+                    n,
+                    a + 1,
+                    f"quotation marks {quoted[0]}{quoted[-1] if b - a > 1 else ''} in {ctx.lang} text (this project uses {want})",
+                    end_column=b + 1,
+                    fix=Fix(n, a + 1, b + 1, repl, f"use {want}"),
+                )
+
+
+# --------------------------------------------------------------------------- #
+# Derivation (development time only: needs opencc and jieba's dictionary)
+# --------------------------------------------------------------------------- #
+
+
+def _probe_words() -> list[str]:
+    import jieba
+
+    path = Path(jieba.__file__).with_name("dict.txt")
+    with path.open(encoding="utf-8") as fh:
+        return [line.split(" ", 1)[0] for line in fh if line.strip()]
+
+
+def read_exclusions(path: Path = EXCLUSIONS) -> dict[str, dict[str, set[str]]]:
+    """``{lang: {"word": {...}, "all": {...}, "ok": {...}}}`` from the hand-reviewed file."""
+    out: dict[str, dict[str, set[str]]] = {lang: {"word": set(), "all": set(), "ok": set()} for lang in _TABLES}
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            body = line.split("#", 1)[0].split()
+            if not body:
+                continue
+            if len(body) != 3 or body[0] not in out or body[1] not in ("word", "all", "ok"):
+                raise ValueError(f"{path}:{number}: expected '<zh-Hant|zh-Hans> <word|all|ok> <phrase>  # why'")
+            if "#" not in line:
+                raise ValueError(f"{path}:{number}: every exclusion needs a '# why' comment")
+            out[body[0]][body[1]].add(body[2])
+    return out
+
+
+def _reduce(pairs: dict[str, str], explain: dict[str, str]) -> dict[str, str]:
+    """The shortest pairs that explain the others by longest-match replacement.
+
+    ``explain`` pairs take part in explaining but are not kept themselves.
+    """
+    kept: dict[str, str] = {}
+    known = dict(explain)
+    longest = max((len(k) for k in known), default=0)
+
+    def apply(s: str) -> str:
+        out, i = [], 0
+        while i < len(s):
+            for size in range(min(longest, len(s) - i), 0, -1):
+                r = known.get(s[i : i + size])
+                if r is not None:
+                    out.append(r)
+                    i += size
+                    break
+            else:
+                out.append(s[i])
+                i += 1
+        return "".join(out)
+
+    for a, b in sorted(pairs.items(), key=lambda kv: (len(kv[0]), kv[0])):
+        if a in known or apply(a) == b:
+            continue
+        kept[a] = b
+        known[a] = b
+        longest = max(longest, len(a))
+    return kept
+
+
+def derive() -> dict[str, tuple[dict[str, str], set[str]]]:
+    """Derive both tables from OpenCC: ``{lang: (pairs, ok words)}``."""
+    import opencc
+
+    words = _probe_words()
+    excl = read_exclusions()
+
+    def convert(cfg: str, texts: list[str]) -> list[str]:
+        return opencc.OpenCC(cfg).convert("\n".join(texts)).split("\n")
+
+    # Mainland phrasing in Traditional script -> Taiwan phrasing.
+    tw_plain = convert("s2tw", words)
+    tw_phrase = convert("s2twp", words)
+    # Taiwan phrasing in Simplified script -> mainland phrasing.
+    cn_plain = convert("tw2s", tw_phrase)
+    cn_phrase = convert("tw2sp", tw_phrase)
+
+    out = {}
+    for lang, plain, phrased in (("zh-Hant", tw_plain, tw_phrase), ("zh-Hans", cn_plain, cn_phrase)):
+        raw: dict[str, str] = {}
+        for a, b in zip(plain, phrased):
+            # OpenCC sometimes expands a word into one containing it (腦梗塞 -> 腦梗塞塞).
+            if a != b and a not in b:
+                raw.setdefault(a, b)
+        rules = excl[lang]
+        explain = {}
+        for w in rules["all"]:
+            target = raw.get(w)
+            if target is None:
+                back = "tw2s" if lang == "zh-Hant" else "s2twp"
+                fwd = "s2twp" if lang == "zh-Hant" else "tw2sp"
+                target = convert(fwd, convert(back, [w]))[0]
+            explain[w] = target
+        candidates = {a: b for a, b in raw.items() if a not in rules["word"]}
+        pairs = _reduce(candidates, explain)
+        out[lang] = (pairs, set(rules["ok"]))
+    return out
+
+
+def build(out: Path = TABLE) -> dict[str, int]:
+    """Derive the tables and write them to ``out``."""
+    import opencc
+
+    derived = derive()
+    lines = [
+        "# Derived from OpenCC by `python -m transkit.checks.regional build`; do not edit.",
+        "# Edit transkit/data/regional-exclusions.txt and rebuild instead.",
+        f"# opencc {getattr(opencc, '__version__', '?')}; probes: jieba dict.txt",
+        "# [zh-Hant]: mainland phrase in Traditional script <TAB> Taiwan phrase",
+        "# [zh-Hans]: Taiwan phrase in Simplified script <TAB> mainland phrase",
+    ]
+    for lang, (pairs, ok) in derived.items():
+        lines.append(f"[{lang}]")
+        lines.extend(f"{a}\t{b}" for a, b in sorted(pairs.items(), key=lambda kv: (len(kv[0]), kv[0])))
+        lines.append(f"[{lang} ok]")
+        lines.extend(sorted(ok))
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {lang: len(pairs) for lang, (pairs, _) in derived.items()}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    if sys.argv[1:] == ["build"]:
+        print(build())
+        tables.cache_clear()
+    else:
+        print("usage: python -m transkit.checks.regional build", file=sys.stderr)
+        sys.exit(2)
