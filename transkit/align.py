@@ -38,7 +38,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from transkit.document import Block, BlockKind, Document, Section, SpanKind, is_emoji, is_han
+from transkit.document import Block, BlockKind, Document, Section, SpanKind
 
 if TYPE_CHECKING:  # pragma: no cover
     from transkit.resources import Resources
@@ -258,8 +258,9 @@ def align_blocks(source: Section | None, target: Section | None, source_doc: Doc
 # Features
 # --------------------------------------------------------------------------- #
 
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-+.#'][A-Za-z0-9]+)*[+#]*")
-_NUMBER = re.compile(r"(?<![A-Za-z0-9.])\d+(?:[.,:]\d+)*%?")
+# Latin words ("lora", "gpt-4o", "c++") and numbers ("3.1", "15"), on lowercased
+# text, in one pass. Single letters and the smallest numbers say nothing.
+_WORD_OR_NUMBER = re.compile(r"[a-z][a-z0-9]*(?:[-+.#'][a-z0-9]+)*[+#]*|\d+(?:[.:]\d+)*")
 _SPACE = re.compile(r"\s+")
 _URL_TRIM = re.compile(r"^<|>$|[/#]+$")
 _SHAPE_KINDS = (
@@ -270,8 +271,15 @@ _SHAPE_KINDS = (
     BlockKind.BLOCK_QUOTE,
     BlockKind.HTML,
 )
+_SHAPE_INDEX = {k: i for i, k in enumerate(_SHAPE_KINDS)}
+# Anchors a translation keeps verbatim: inline code, URLs, code blocks.
+_KEEP_PREFIXES = frozenset({"c:", "u:", "k:"})
 _BODY_SKIP = (BlockKind.HEADING, BlockKind.TABLE_DELIMITER)
-_STOP_NUMBERS = frozenset({"0", "1", "2"})
+_URL_KINDS = frozenset({SpanKind.URL, SpanKind.AUTOLINK, SpanKind.LINK_DESTINATION, SpanKind.REFERENCE})
+_HTML_URL = re.compile(r"(?:src|href)\s*=\s*[\"']?([^\"'\s>]+)")
+_STOP_NUMBERS = frozenset({"0", "1", "2", "a", "i", "s", "t"})
+_HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]")
 
 
 @dataclass
@@ -279,7 +287,7 @@ class _Unit:
     """What the similarity looks at for one section or one block."""
 
     index: int  # position in the unit list
-    tokens: dict[str, float]  # anchor token -> weight (before restriction)
+    tokens: set[str]  # anchor tokens (words and numbers bare, others prefixed "u:", "c:" ...)
     prose: str  # prose text for character comparison, whitespace collapsed
     title: str  # heading title ("" for blocks)
     title_tokens: frozenset[str]
@@ -291,6 +299,7 @@ class _Unit:
     start: float  # relative position of the start in the document/section [0, 1)
     weight_total: float = 0.0
     shared: frozenset[str] = frozenset()
+    lost: float = 0.0  # weight of kept-in-translation anchors (code, URLs) the other document lacks
     emoji: tuple[str, ...] = ()
 
 
@@ -302,13 +311,13 @@ class _Features:
         self._line_cache: dict[int, tuple[str, list[str]]] = {}
 
     def line(self, ln: int) -> tuple[str, list[str]]:
-        """(prose, anchor tokens) of one line; code-block lines give nothing here."""
+        """(prose, anchor tokens of its protected spans) of one line; code and front matter give nothing."""
         hit = self._line_cache.get(ln)
         if hit is not None:
             return hit
         doc = self.doc
         if doc.is_code_line(ln) or doc.is_front_matter_line(ln):
-            out = ("", [])
+            out: tuple[str, list[str]] = ("", [])
             self._line_cache[ln] = out
             return out
         body = doc.body(ln)
@@ -323,12 +332,12 @@ class _Features:
                 frag = body[s.start : s.end]
                 if s.kind is SpanKind.INLINE_CODE:
                     tokens.append("c:" + frag.strip("` ").lower())
-                elif s.kind in (SpanKind.URL, SpanKind.AUTOLINK, SpanKind.LINK_DESTINATION, SpanKind.REFERENCE):
+                elif s.kind in _URL_KINDS:
                     url = _link_url(frag)
                     if url:
                         tokens.append("u:" + url)
                 elif s.kind is SpanKind.HTML_TAG:
-                    for m in re.finditer(r"(?:src|href)\s*=\s*[\"']?([^\"'\s>]+)", frag):
+                    for m in _HTML_URL.finditer(frag):
                         tokens.append("u:" + _link_url(m.group(1)))
                 parts.append(" ")
                 pos = max(pos, s.end)
@@ -336,24 +345,12 @@ class _Features:
             prose = "".join(parts)
         else:
             prose = body
-        prose = _SPACE.sub(" ", prose).strip()
-        if prose:
-            for m in _LATIN_WORD.finditer(prose):
-                w = m.group(0).lower()
-                if len(w) > 1:
-                    tokens.append("w:" + w)
-            for m in _NUMBER.finditer(prose):
-                n = m.group(0)
-                if n not in _STOP_NUMBERS:
-                    tokens.append("n:" + n.replace(",", ""))
-            for ch in prose:
-                if ord(ch) >= 0x2600 and is_emoji(ch) and ch not in "\ufe0f\u200d":
-                    tokens.append("e:" + ch)
-        out = (prose, tokens)
+        out = (prose.strip(), tokens)
         self._line_cache[ln] = out
         return out
 
-    def block_tokens(self, block: Block) -> tuple[str, list[str]]:
+    def block_tokens(self, block: Block, words: bool = True) -> tuple[str, list[str]]:
+        """(prose, anchor tokens) of a block; ``words=False`` leaves out the tokens found in the prose."""
         if block.kind is BlockKind.CODE:
             lines = self.doc.lines[block.start_line - 1 : block.end_line]
             # The fence lines are dropped: the content is what must match.
@@ -366,8 +363,12 @@ class _Features:
             p, t = self.line(ln)
             if p:
                 prose_parts.append(p)
-            tokens.extend(t)
-        return " ".join(prose_parts), tokens
+            if t:
+                tokens.extend(t)
+        prose = " ".join(prose_parts)
+        if words and prose:
+            tokens.extend(_text_tokens(prose))
+        return prose, tokens
 
     def section_unit(self, sec: Section, index: int, doc_size: float, offset: float) -> _Unit:
         prose_parts: list[str] = []
@@ -376,29 +377,24 @@ class _Features:
         for b in sec.blocks:
             if b.kind is BlockKind.HEADING:
                 continue
-            if b.kind in _SHAPE_KINDS:
-                shape[_SHAPE_KINDS.index(b.kind)] += 1
-            p, t = self.block_tokens(b)
+            k = _SHAPE_INDEX.get(b.kind)
+            if k is not None:
+                shape[k] += 1
+            p, t = self.block_tokens(b, words=False)
             if p:
                 prose_parts.append(p)
             tokens.extend(t)
+        prose = " ".join(prose_parts)
+        if prose:
+            tokens.extend(_text_tokens(prose))
         title = sec.title or ""
         title_tokens: list[str] = []
         if not sec.is_preamble:
-            for m in _LATIN_WORD.finditer(title):
-                w = m.group(0).lower()
-                if len(w) > 1:
-                    title_tokens.append("w:" + w)
-            for m in _NUMBER.finditer(title):
-                if m.group(0) not in _STOP_NUMBERS:
-                    title_tokens.append("n:" + m.group(0))
+            title_tokens = _text_tokens(title)
             tokens.extend(title_tokens)
-            tokens.extend("e:" + e for e in sec.emoji)
-        prose = " ".join(prose_parts)
-        size = _size(title + " " + prose)
         return _Unit(
             index=index,
-            tokens=_count(tokens),
+            tokens=set(tokens),
             prose=prose,
             title=title,
             title_tokens=frozenset(title_tokens),
@@ -406,7 +402,7 @@ class _Features:
             number=sec.number,
             kind="section",
             shape=tuple(shape),
-            size=size,
+            size=_size(title) + _size(prose),
             start=offset / doc_size if doc_size else 0.0,
             emoji=sec.emoji,
         )
@@ -415,7 +411,7 @@ class _Features:
         prose, tokens = self.block_tokens(block)
         return _Unit(
             index=index,
-            tokens=_count(tokens),
+            tokens=set(tokens),
             prose=prose,
             title="",
             title_tokens=frozenset(),
@@ -428,6 +424,20 @@ class _Features:
         )
 
 
+def _text_tokens(prose: str) -> list[str]:
+    """Latin words (lowercased), numbers and emoji of a prose text, as anchor tokens.
+
+    Words and numbers are bare (a word starts with a letter, a number with a
+    digit, and neither holds a colon); other anchors carry a prefix such as "u:".
+    """
+    out = _WORD_OR_NUMBER.findall(prose.lower())
+    if _STOP_NUMBERS.intersection(out):
+        out = [t for t in out if t not in _STOP_NUMBERS]
+    if _EMOJI.search(prose):
+        out.extend(["e:" + e for e in _EMOJI.findall(prose)])
+    return out
+
+
 def _link_url(frag: str) -> str:
     frag = frag.strip()
     if frag.startswith("["):  # reference definition "[label]: url"
@@ -438,19 +448,14 @@ def _link_url(frag: str) -> str:
     return frag.lower()
 
 
-def _count(tokens: Iterable[str]) -> dict[str, float]:
-    return dict(Counter(tokens))
-
-
 def _size(text: str) -> int:
-    # A Han character carries about as much as a short English word: weigh it so
-    # that a section's share of its document is comparable across languages.
-    n = 0
-    for ch in text:
-        if ch == " ":
-            continue
-        n += 3 if is_han(ch) else 1
-    return n
+    """Length without spaces, a Han character counted as three.
+
+    A Han character carries about as much as a short English word: weighed so,
+    a section's share of its document is comparable across languages.
+    """
+    han = sum(map(len, _HAN_RUN.findall(text)))
+    return len(text) - text.count(" ") + 2 * han
 
 
 # --------------------------------------------------------------------------- #
@@ -534,12 +539,16 @@ def _convert_many(key: str, fn: Callable[[str], str], texts: list[str]) -> list[
 _GAP = 0.4
 # Character similarity of unrelated Chinese sections (see _Scorer.score).
 _CHAR_FLOOR = 0.25
+# Characters compared first, before the whole sections.
+_HEAD = 240
 # Pairs made by the second (reorder) pass need stronger evidence.
 _REORDER_MIN = 0.5
-# Above this many similarity evaluations the reorder pass looks only at units sharing rare anchors.
-_REORDER_CELLS = 200_000
-# Above this many cells the dynamic program is restricted to a band around the diagonal.
-_FULL_DP_CELLS = 40_000
+# Above this many pairs only candidates are scored (see _candidates).
+_FULL_DP_CELLS = 6_400
+_INDEX_TOKENS = 24  # rarest anchors of a unit looked up
+_INDEX_POSTINGS = 40  # anchors in more units than this are not looked up
+_INDEX_TOP = 6  # best anchor matches kept per unit
+_BAND = 3  # half-width of the diagonal band
 
 
 def _lang_of(doc: Document) -> str:
@@ -702,27 +711,40 @@ class _Scorer:
         if terms:
             find_s, find_t = terms
             for u in su:
-                for tok in find_s(u.title + " " + u.prose):
-                    u.tokens[tok] = u.tokens.get(tok, 0) + 1
+                u.tokens.update(find_s(u.title + " " + u.prose))
             for u in tu:
-                for tok in find_t(u.title + " " + u.prose):
-                    u.tokens[tok] = u.tokens.get(tok, 0) + 1
+                u.tokens.update(find_t(u.title + " " + u.prose))
         # Tokens that occur on both sides, weighted by rarity (inverse document frequency).
         df: Counter[str] = Counter()
         s_vocab: set[str] = set()
         t_vocab: set[str] = set()
         for u in su:
             s_vocab.update(u.tokens)
-            df.update(u.tokens.keys())
+            df.update(u.tokens)
         for u in tu:
             t_vocab.update(u.tokens)
-            df.update(u.tokens.keys())
+            df.update(u.tokens)
         shared = s_vocab & t_vocab
         n = len(su) + len(tu)
-        self.idf = {tok: math.log(1.0 + n / df[tok]) for tok in shared}
+        self.idf = idf = {tok: math.log(1.0 + n / df[tok]) for tok in shared}
         for u in su + tu:
-            u.shared = frozenset(t for t in u.tokens if t in shared)
-            u.weight_total = sum(self.idf[t] * min(u.tokens[t], 3) for t in u.shared)
+            u.shared = frozenset(u.tokens & shared)
+            u.weight_total = sum(map(idf.__getitem__, u.shared))
+        # Code, URLs and code blocks survive translation. When the translation
+        # keeps most of them, one that a unit has and the other document lacks
+        # is evidence against every pairing of that unit ("lost" weight); when
+        # the translation drops them wholesale (links removed), it is not.
+        for units, vocab, other in ((su, s_vocab, t_vocab), (tu, t_vocab, s_vocab)):
+            keep = {t for t in vocab if t[:2] in _KEEP_PREFIXES}
+            if not keep:
+                continue
+            rate = len(keep & other) / len(keep)
+            if rate < 0.5:
+                continue
+            for u in units:
+                lost = [t for t in u.tokens if t[:2] in _KEEP_PREFIXES and t not in shared]
+                if lost:
+                    u.lost = rate * sum(math.log(1.0 + n / df[t]) for t in lost)
         self.total_s = float(sum(u.size for u in su)) or 1.0
         self.total_t = float(sum(u.size for u in tu)) or 1.0
         # Character comparison for two variants of one script.
@@ -772,14 +794,11 @@ class _Scorer:
 
         # Anchors: weighted Dice over shared tokens. The more evidence both
         # sides carry, the more it outweighs the shape and position hints below.
-        if a.weight_total or b.weight_total:
-            common = a.shared & b.shared
-            inter = 0.0
-            for t in common:
-                inter += self.idf[t] * min(a.tokens[t], b.tokens[t], 3)
-            dice = 2 * inter / (a.weight_total + b.weight_total)
-            mass = min(a.weight_total, b.weight_total)
-            w = min(8.0, 1.0 + mass / 2.0)
+        if a.weight_total or b.weight_total or a.lost or b.lost:
+            inter = sum(map(self.idf.__getitem__, a.shared & b.shared))
+            dice = 2 * inter / (a.weight_total + b.weight_total + a.lost + b.lost)
+            mass = min(a.weight_total, b.weight_total) + max(a.lost, b.lost)
+            w = min(8.0, 1.0 + mass)
             num += w * dice
             den += w
             strong += w
@@ -792,7 +811,14 @@ class _Scorer:
 
             sa, tb = self.s_text[i], self.t_text[j]
             if sa or tb:
-                r = fuzz.ratio(sa, tb) / 100.0
+                # The heads first: unrelated sections differ there already,
+                # and the full comparison costs O(len^2 / 64).
+                if len(sa) > _HEAD and len(tb) > _HEAD:
+                    r = fuzz.ratio(sa[:_HEAD], tb[:_HEAD]) / 100.0
+                    if r >= 0.45:
+                        r = fuzz.ratio(sa, tb) / 100.0
+                else:
+                    r = fuzz.ratio(sa, tb) / 100.0
                 r = max(0.0, (r - _CHAR_FLOOR) / (1.0 - _CHAR_FLOOR))
                 w = 6.0 * min(1.0, 0.25 + (len(sa) + len(tb)) / 100.0)
                 num += w * r
@@ -876,26 +902,29 @@ def _align_units(scorer: _Scorer, n: int, m: int) -> list[tuple[int, int, float,
     """Matches (i, j, confidence, moved) between n source and m target units."""
     if not n or not m:
         return []
-    matches = _dp(scorer, n, m)
+    cand_lists = _candidates(scorer, n, m)
+    matches = _dp(scorer, n, m, cand_lists)
     # Second pass: pair leftovers with each other (reordered sections). A
     # leftover pair is taken only when each side is the other's best match
-    # among *all* units, so a dropped section never pairs with an added one
-    # merely because both are left over.
+    # among *all* units (all scored ones, for long inputs), so a dropped
+    # section never pairs with an added one merely because both are left over.
     used_s = {i for i, _ in matches}
     used_t = {j for _, j in matches}
     left_s = [i for i in range(n) if i not in used_s]
     left_t = [j for j in range(m) if j not in used_t]
     if left_s and left_t:
-        if (len(left_s) + len(left_t)) * max(n, m) <= _REORDER_CELLS:
+        if cand_lists is None:
             cands = [(scorer(i, j), i, j) for i in left_s for j in left_t]
             best_t = {i: max(scorer(i, j) for j in range(m)) for i in left_s}
             best_s = {j: max(scorer(i, j) for i in range(n)) for j in left_t}
         else:
-            cands = _indexed_candidates(scorer, left_s, left_t)
+            _indexed_candidates(scorer, left_s, left_t)  # scores leftovers sharing rare anchors
             best_t, best_s = {}, {}
-            for s_, i, j in cands:
-                best_t[i] = max(best_t.get(i, 0.0), s_)
-                best_s[j] = max(best_s.get(j, 0.0), s_)
+            for (i, j), sc in scorer.cache.items():
+                best_t[i] = max(best_t.get(i, 0.0), sc[0])
+                best_s[j] = max(best_s.get(j, 0.0), sc[0])
+            ls, lt = set(left_s), set(left_t)
+            cands = [(sc[0], i, j) for (i, j), sc in scorer.cache.items() if i in ls and j in lt]
         cands = [c for c in cands if c[0] >= _REORDER_MIN and c[0] >= best_t[c[1]] and c[0] >= best_s[c[2]]]
         cands.sort(reverse=True)
         for s_, i, j in cands:
@@ -929,58 +958,100 @@ def _indexed_candidates(scorer: _Scorer, left_s: list[int], left_t: list[int]) -
     return cands
 
 
-def _dp(scorer: _Scorer, n: int, m: int) -> list[tuple[int, int]]:
-    """Best monotone matching: maximize the sum of (similarity - gap) over matched pairs."""
-    full = n * m <= _FULL_DP_CELLS
-    band = max(30, abs(n - m) + 30)
-    NEG = float("-inf")
-    # score[i][j] over i in 0..n, j in 0..m; rows stored as dicts in banded mode.
-    prev: dict[int, float] = {j: 0.0 for j in range(m + 1)} if full else {j: 0.0 for j in range(min(m, band) + 1)}
-    back: list[dict[int, int]] = [{}]
-    for i in range(1, n + 1):
-        if full:
-            lo, hi = 0, m
-        else:
-            center = i * m / n
-            lo, hi = max(0, int(center) - band), min(m, int(center) + band)
-        cur: dict[int, float] = {}
-        bk: dict[int, int] = {}
-        for j in range(lo, hi + 1):
-            best = prev.get(j, NEG)  # skip source i (missing in the target)
-            move = 1
-            if j > 0:
-                left = cur.get(j - 1, NEG)  # skip target j (extra)
-                if left > best:
-                    best, move = left, 2
-                diag = prev.get(j - 1, NEG)
-                if diag > NEG:
-                    s = scorer(i - 1, j - 1) - _GAP
-                    if s > 0 and diag + s > best:
-                        best, move = diag + s, 3
-            if best == NEG:
-                # Outside the previous band: start from zero (both sides skipped so far).
-                best, move = 0.0, 0
-            cur[j] = best
-            bk[j] = move
-        back.append(bk)
-        prev = cur
-    # Trace back from the best end cell (trailing gaps are free).
-    i, j = n, max(prev, key=lambda k: (prev[k], k))
+def _candidates(scorer: _Scorer, n: int, m: int) -> list[list[int]] | None:
+    """Target units worth scoring for each source unit, or None for all of them.
+
+    Small inputs score every pair. Long ones (hundreds of sections) score, for
+    each source unit, the targets sharing its rarest anchors, a narrow band
+    around the diagonal, and the continuation of its neighbours' best anchor
+    matches (which follows the diagonal through insertions and deletions
+    where a unit has no anchors of its own).
+    """
+    if n * m <= _FULL_DP_CELLS:
+        return None
+    su, tu, idf = scorer.su, scorer.tu, scorer.idf
+    postings: dict[str, list[int]] = {}
+    for j, u in enumerate(tu):
+        for t in u.shared:
+            postings.setdefault(t, []).append(j)
+    best: list[int | None] = []
+    cands: list[set[int]] = []
+    for i, u in enumerate(su):
+        acc: dict[int, float] = {}
+        for t in sorted(u.shared, key=idf.__getitem__, reverse=True)[:_INDEX_TOKENS]:
+            post = postings[t]
+            if len(post) > _INDEX_POSTINGS:
+                continue  # a common token: no help in finding the counterpart
+            w = idf[t]
+            for j in post:
+                acc[j] = acc.get(j, 0.0) + w
+        top = sorted(acc, key=lambda j: (-acc[j], j))[:_INDEX_TOP]
+        best.append(top[0] if top else None)
+        c = set(top)
+        center = round(i * m / n)
+        c.update(range(max(0, center - _BAND), min(m, center + _BAND + 1)))
+        cands.append(c)
+    for i in range(n):
+        for k in (i - 2, i - 1):
+            if k >= 0 and best[k] is not None:
+                c0 = best[k] + (i - k)
+                cands[i].update(range(max(0, c0 - 1), min(m, c0 + 2)))
+        for k in (i + 1, i + 2):
+            if k < n and best[k] is not None:
+                c0 = best[k] - (k - i)
+                cands[i].update(range(max(0, c0 - 1), min(m, c0 + 2)))
+    return [sorted(c) for c in cands]
+
+
+def _dp(scorer: _Scorer, n: int, m: int, cands: list[list[int]] | None = None) -> list[tuple[int, int]]:
+    """Best monotone matching: maximize the sum of (similarity - gap) over matched pairs.
+
+    Gaps (missing and extra units) cost nothing, so this is the heaviest chain
+    of pairs increasing in both documents: rows in order, a prefix-maximum
+    tree (Fenwick) over target positions, updates deferred to the end of each
+    row so that no row pairs twice. O(K log m) for K scored pairs.
+    """
+    size = m + 1
+    tree_val = [0.0] * (size + 1)
+    tree_cell = [-1] * (size + 1)
+    cells: list[tuple[int, int, int]] = []  # (i, j, predecessor cell)
+
+    def query(pos: int) -> tuple[float, int]:  # best chain ending at a target < pos (1-based pos)
+        v, c = 0.0, -1
+        while pos > 0:
+            if tree_val[pos] > v:
+                v, c = tree_val[pos], tree_cell[pos]
+            pos -= pos & -pos
+        return v, c
+
+    def update(pos: int, v: float, c: int) -> None:
+        while pos <= size:
+            if v > tree_val[pos]:
+                tree_val[pos], tree_cell[pos] = v, c
+            pos += pos & -pos
+
+    best_v, best_c = 0.0, -1
+    all_j = range(m)
+    for i in range(n):
+        row = []
+        for j in cands[i] if cands is not None else all_j:
+            w = scorer(i, j) - _GAP
+            if w <= 0:
+                continue
+            v, pred = query(j)  # chains ending at targets 0..j-1
+            row.append((j, v + w, pred))
+        for j, v, pred in row:
+            cells.append((i, j, pred))
+            cell = len(cells) - 1
+            update(j + 1, v, cell)
+            if v > best_v:
+                best_v, best_c = v, cell
     out: list[tuple[int, int]] = []
-    while i > 0 and j >= 0:
-        move = back[i].get(j, 0)
-        if move == 3:
-            out.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
-        elif move == 2:
-            j -= 1
-        elif move == 1:
-            i -= 1
-        else:
-            # Band edge: continue up the column.
-            i -= 1
-            if j not in back[i] and back[i]:
-                j = min(back[i], key=lambda k: abs(k - j))
+    c = best_c
+    while c != -1:
+        i, j, pred = cells[c]
+        out.append((i, j))
+        c = pred
     out.reverse()
     return out
 
@@ -1108,3 +1179,81 @@ def alignments_to_text(alignments: Sequence[Alignment], width: int = 44) -> str:
         lines.append(f"  {matched} matched, {len(a.missing)} missing, {len(a.extra)} extra, {len(a.moved)} moved")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
+
+
+# --------------------------------------------------------------------------- #
+# Trees: the same relative paths under a source directory and translation directories
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """One file of a tree alignment: its alignment as JSON data and as text."""
+
+    path: str  # relative to the source directory
+    data: dict
+    text: str
+
+
+def tree_files(source_dir, target_dirs) -> list[tuple[str, object, list]]:
+    """(relative path, source file, [translation file or None per directory]) for every Markdown file."""
+    from pathlib import Path
+
+    from transkit.project import MARKDOWN_SUFFIXES, walk
+
+    src_root = Path(source_dir)
+    out = []
+    for f in walk([src_root], suffixes=MARKDOWN_SUFFIXES):
+        rel = f.relative_to(src_root)
+        targets = [(Path(d) / rel) if (Path(d) / rel).is_file() else None for d in target_dirs]
+        out.append((rel.as_posix(), f, targets))
+    return out
+
+
+def _align_tree_entry(job: tuple) -> TreeEntry:
+    rel, src_path, tgt_paths, source_lang, lang, config = job
+    from transkit.resources import Resources
+
+    resources = _WORKER_RESOURCES.get(id(config))
+    if resources is None:
+        resources = Resources(config) if config is not None else None
+        _WORKER_RESOURCES.clear()
+        _WORKER_RESOURCES[id(config)] = resources
+    src = load_document(src_path, source_lang)
+    present = [load_document(p, lang) for p in tgt_paths if p is not None]
+    alignments = align_many(src, present, resources=resources)
+    data = alignments_to_dict(alignments) if alignments else {"pairs": []}
+    data = {"path": rel, "source": str(src_path), "targets": [str(p) if p is not None else None for p in tgt_paths], **data}
+    text = alignments_to_text(alignments) if alignments else ""
+    absent = sum(p is None for p in tgt_paths)
+    if absent:
+        text += f"{src_path}: {absent} of {len(tgt_paths)} translation directories have no {rel}\n"
+    return TreeEntry(rel, data, text)
+
+
+_WORKER_RESOURCES: dict[int, object] = {}
+
+
+def align_tree(source_dir, target_dirs, *, config=None, source_lang: str | None = None, lang: str | None = None, jobs: int = 1) -> list[TreeEntry]:
+    """Align every Markdown file under ``source_dir`` with the file at the same path in each of ``target_dirs``.
+
+    A translation directory lacking a file gives ``null`` in that file's
+    ``targets``. ``jobs`` > 1 spreads the files over worker processes (0: one
+    per core); the result is in path order either way.
+    """
+    import os
+
+    files = tree_files(source_dir, target_dirs)
+    work = [(rel, src, tgts, source_lang, lang, config) for rel, src, tgts in files]
+    if jobs == 0:
+        jobs = os.cpu_count() or 1
+    jobs = max(1, min(jobs, len(work)))
+    if jobs == 1 or len(work) < 8:
+        return [_align_tree_entry(w) for w in work]
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Large chunks: a worker parses and aligns whole files and returns only
+    # the small JSON/text results.
+    chunk = max(1, len(work) // (jobs * 4))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_align_tree_entry, work, chunksize=chunk))

@@ -1038,6 +1038,98 @@ def write_catalog(path: str | Path, catalog: Catalog) -> None:
     atomic_write(Path(path), pofile.dumps(catalog).encode("utf-8"))
 
 
+def _write_text(output: str | Path | None, text: str) -> None:
+    """Write to a file atomically, or to stdout for ``None`` / ``-``."""
+    import sys
+
+    if output is None or str(output) == "-":
+        sys.stdout.flush()
+        out = getattr(sys.stdout, "buffer", None)
+        if out is not None:
+            out.write(text.encode("utf-8"))
+            out.flush()
+        else:
+            sys.stdout.write(text)
+        return
+    from transkit.fsutil import atomic_write
+
+    atomic_write(Path(output), text.encode("utf-8"))
+
+
+def extract_files(sources: Sequence[str | Path], output: str | Path | None, *, front_matter_keys: Iterable[str] = (), project: str | None = None) -> Catalog:
+    """``transkit po extract``: a template from Markdown sources, written to ``output``."""
+    docs = [read_markdown(p) for p in sources]
+    cat = extract(docs, front_matter_keys=front_matter_keys, project=project)
+    _write_text(output, pofile.dumps(cat))
+    return cat
+
+
+def build_files(
+    source: str | Path,
+    translation: str | Path,
+    lang: str,
+    output: str | Path | None,
+    *,
+    template: str | Path | None = None,
+    front_matter_keys: Iterable[str] = (),
+    fuzzy_below: float = FUZZY_BELOW,
+    resources=None,
+) -> BuildResult:
+    """``transkit po build``: a catalog for ``lang`` filled from an existing Markdown translation."""
+    try:
+        lang = langs.normalize(lang)
+    except ValueError as exc:
+        raise CatalogError(f"--lang: {exc}") from None
+    if not langs.is_chinese(lang):
+        raise CatalogError(f"--lang {lang}: catalogs are built for zh-Hans, zh-Hant or zh-HK")
+    src = read_markdown(source)
+    tgt = read_markdown(translation, lang)
+    pot = read_catalog(template) if template else None
+    if resources is None:
+        from transkit.config import load_config
+        from transkit.resources import Resources
+
+        resources = Resources(load_config(Path(source)))
+    result = build(src, tgt, lang, template=pot, resources=resources, fuzzy_below=fuzzy_below, front_matter_keys=front_matter_keys)
+    _write_text(output, pofile.dumps(result.catalog))
+    return result
+
+
+def update_files(po_path: str | Path, pot_path: str | Path, output: str | Path | None = None) -> UpdateResult:
+    """``transkit po update``: merge a catalog with a new template (in place unless ``output``)."""
+    result = update(read_catalog(po_path), read_catalog(pot_path))
+    _write_text(output if output is not None else po_path, pofile.dumps(result.catalog))
+    return result
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    messages: int  # translations written (the header not counted)
+    fuzzy_skipped: int
+    untranslated: int
+
+
+def compile_file(po_path: str | Path, output: str | Path, *, use_fuzzy: bool = False) -> CompileResult:
+    """``transkit po compile``: a GNU .mo file, as ``msgfmt`` writes it."""
+    from transkit.fsutil import atomic_write
+
+    cat = read_catalog(po_path)
+    active = cat.active()
+    fuzzy = sum(1 for e in active if e.fuzzy and e.translated)
+    untranslated = sum(1 for e in active if not e.translated)
+    written = sum(1 for e in active if e.translated and (use_fuzzy or not e.fuzzy))
+    atomic_write(Path(output), pofile.mo_bytes(cat, use_fuzzy=use_fuzzy))
+    return CompileResult(written, 0 if use_fuzzy else fuzzy, untranslated)
+
+
+def apply_file(source: str | Path, po_path: str | Path, output: str | Path | None, *, use_fuzzy: bool = False) -> ApplyResult:
+    """``transkit po apply``: the translated Markdown rebuilt from ``source`` and a catalog."""
+    src = read_markdown(source)
+    result = apply(src, read_catalog(po_path), use_fuzzy=use_fuzzy)
+    _write_text(output, result.text)
+    return result
+
+
 def _display(p: Path) -> str:
     if not p.is_absolute():
         return p.as_posix()
@@ -1045,3 +1137,249 @@ def _display(p: Path) -> str:
         return p.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return p.as_posix()
+
+
+# --------------------------------------------------------------------------- #
+# Linting PO files
+# --------------------------------------------------------------------------- #
+
+# Text checks worth running on msgstrs: encoding and mojibake (TK2), untranslated
+# and copied lines (TK30x), glossary (TK4), script and regional vocabulary (TK5).
+# Structure, alignment and drift checks judge whole documents and are left out.
+_MSGSTR_FAMILIES = ("TK2", "TK30", "TK4", "TK5")
+_IGNORE_COMMENT = re.compile(r"^\s*transkit-ignore\b(.*)$")
+_VIEW_FENCE = re.compile(r"^(`{3,}|~{3,})")
+
+
+class _View:
+    """The msgstrs (or msgids) of a catalog as one Markdown document, and the way back.
+
+    Each message is a paragraph-like run of lines with each line's indentation
+    removed (so no translation reads as a code block), separated from the next
+    by a blank line. ``origin[n]`` tells, for line ``n`` of the view, which entry
+    and plural form it came from and at what offset of that string it starts;
+    ``spans[k]`` is the line range of the k-th message.
+    """
+
+    def __init__(self, items: list[tuple[int, int, str]], path: str, lang: str | None) -> None:
+        lines: list[str] = [""]  # a blank first line: no message can open a front matter block
+        origin: list[tuple[int, int, int] | None] = [None, None]  # 1-based: index 0 unused
+        spans: list[tuple[int, int]] = []
+        for idx, form, text in items:
+            first = len(lines) + 1
+            offset = 0
+            fence = ""
+            for piece in text.split("\n"):
+                lead = len(piece) - len(piece.lstrip(" \t"))
+                body = piece[lead:]
+                if body[:3] in ("```", "~~~"):
+                    m = _VIEW_FENCE.match(body)
+                    if m:
+                        fence = "" if fence and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) else (fence or m.group(1))
+                lines.append(body)
+                origin.append((idx, form, offset + lead))
+                offset += len(piece) + 1
+            spans.append((first, len(lines)))
+            # Keep one message's open fence or comment from swallowing the next message.
+            if fence:
+                lines.append(fence[0] * max(len(fence), 3))
+                origin.append(None)
+            if "<!--" in text and text.count("<!--") > text.count("-->"):
+                lines.append("-->")
+                origin.append(None)
+            lines.append("")
+            origin.append(None)
+        self.origin = origin
+        self.spans = spans
+        self.doc = Document.from_text("\n".join(lines) + "\n", path=path, lang=lang)
+
+    def where(self, line: int, column: int) -> tuple[int, int, int] | None:
+        """(entry index, form, offset in the string) of a 1-based view position."""
+        if not 0 < line < len(self.origin):
+            return None
+        o = self.origin[line]
+        if o is None:
+            return None
+        idx, form, start = o
+        return idx, form, start + max(column, 1) - 1
+
+    def sections(self) -> list:
+        """One section per message, for the alignment given to pair checks."""
+        from transkit.document import Section
+
+        doc = self.doc
+        blocks = doc.blocks
+        lines = doc.lines
+        out = []
+        b = 0
+        for k, (first, last) in enumerate(self.spans, 1):
+            while b < len(blocks) and blocks[b].start_line < first:
+                b += 1
+            e = b
+            while e < len(blocks) and blocks[e].start_line <= last:
+                e += 1
+            out.append(Section(k, 1, "", None, "", "", (), first, last, tuple(blocks[b:e]), "".join(lines[first - 1 : last])))
+            b = e
+        return out
+
+
+def _msgstr_items(entries: Sequence[Entry]) -> list[tuple[int, int, str]]:
+    items = []
+    for idx, e in enumerate(entries):
+        if e.obsolete:
+            continue
+        for form, s in enumerate(e.translations):
+            if s.strip():
+                items.append((idx, form, s))
+    return items
+
+
+def _suppressed(entry: Entry) -> list[str] | None:
+    """Selectors of a ``# transkit-ignore TK501: reason`` translator comment (``[]`` = every check)."""
+    found: list[str] | None = None
+    for c in entry.translator_comments:
+        m = _IGNORE_COMMENT.match(c)
+        if m:
+            sels = m.group(1).split(":", 1)[0].replace(",", " ").split()
+            found = (found or []) + sels
+            if not sels:
+                return []
+    return found
+
+
+def _catalog_lang(parsed: "pofile.ParseResult", path: str) -> str | None:
+    declared = (parsed.catalog.language or "").strip()
+    if declared:
+        try:
+            return langs.normalize(declared)
+        except ValueError:
+            pass
+    return langs.from_path(path)
+
+
+def lint_po(path: str, text: str, config: "Config", resources: "Resources", checks: Sequence[type["Check"]]) -> list["Diagnostic"]:
+    """Lint one .po/.pot file: its own checks (TK01x), then the text checks on every msgstr.
+
+    The language is the header's ``Language`` (else the path's). Findings are
+    reported at their line and column in the .po file; a fix is kept when it
+    stays on one line of the file. A translator comment
+    ``# transkit-ignore TK501: reason`` silences those checks for its entry.
+    """
+    from transkit.checks import matches
+    from transkit.checks import po as po_checks
+    from transkit.checks.base import FileContext, PairContext, Scope
+    from transkit.diagnostics import Diagnostic, Fix, Location, Severity
+
+    parsed = pofile.parse(text)
+    ignored = config.ignored_for(path)
+    active = [c for c in checks if not any(matches(c, s) for s in ignored)]
+    lang = _catalog_lang(parsed, path)
+    ctx = FileContext(path=path, lang=lang or "", config=config, resources=resources)
+    diags: list[Diagnostic] = []
+
+    def run(check, call) -> list[Diagnostic]:
+        try:
+            return list(call(check(config.options_for(check.name, check.code))) or ())
+        except Exception as exc:  # a broken check must not stop the run
+            if os.environ.get("TRANSKIT_DEBUG"):
+                raise
+            return [Diagnostic("TK000", "internal-error", Severity.ERROR, path, 1, 1, f"check {check.code} ({check.name}) failed on this file: {type(exc).__name__}: {exc}", lang=lang)]
+
+    for check in active:
+        if issubclass(check, po_checks.CatalogCheck):
+            diags.extend(run(check, lambda inst: inst.check_catalog(parsed, ctx)))
+    entries = parsed.catalog.entries
+    text_checks = [
+        c
+        for c in active
+        if not issubclass(c, po_checks.CatalogCheck) and c.code.startswith(_MSGSTR_FAMILIES) and c.applies_to(lang) and c.scope in (Scope.FILE, Scope.PAIR)
+    ]
+    items = _msgstr_items(entries)
+    if lang is None or not text_checks or not items:
+        return sorted(diags, key=lambda d: d.sort_key)
+    view = _View(items, path, lang)
+    found: list[Diagnostic] = []
+    for check in text_checks:
+        if check.scope is Scope.FILE:
+            found.extend(run(check, lambda inst: inst.check_file(view.doc, ctx)))
+    pair_checks = [c for c in text_checks if c.scope is Scope.PAIR]
+    if pair_checks:
+        source_lang = config.source
+        src_items = []
+        for idx, form, _ in items:
+            e = entries[idx]
+            src_items.append((idx, form, e.msgid if form == 0 or e.msgid_plural is None else e.msgid_plural))
+        src_view = _View(src_items, path, source_lang)
+        pair = PairContext(source=src_view.doc, target=view.doc, source_lang=source_lang, target_lang=lang, config=config, resources=resources)
+        alignment = _one_to_one(src_view, view, resources)
+        if alignment is not None:
+            pair.__dict__["alignment"] = alignment
+        for check in pair_checks:
+            found.extend(run(check, lambda inst: inst.check_pair(pair)))
+
+    for d in found:
+        if d.code == "TK000":
+            diags.append(d)
+            continue
+        at = view.where(d.line, d.column)
+        if at is None:
+            continue
+        idx, form, offset = at
+        entry = entries[idx]
+        sels = _suppressed(entry)
+        if sels is not None and (not sels or any(s.upper() == "ALL" or (s.upper().startswith("TK") and d.code.startswith(s.upper())) or s.lower() == d.name for s in sels)):
+            continue
+        loc = pofile.locate(entry, form, offset)
+        if loc is None:
+            continue
+        line, col = loc
+        end_col = None
+        if d.end_column is not None and (d.end_line in (None, d.line)):
+            end = pofile.locate(entry, form, offset + (d.end_column - d.column))
+            if end is not None and end[0] == line:
+                end_col = end[1]
+        fix = None
+        if d.fix is not None and d.fix.line == d.line:
+            f_start = view.where(d.fix.line, d.fix.column)
+            f_end = view.where(d.fix.line, d.fix.end_column) if d.fix.end_column is not None else None
+            if f_start and f_end and f_start[:2] == (idx, form):
+                a = pofile.locate(entry, form, f_start[2])
+                b = pofile.locate(entry, form, f_end[2])
+                if a and b and a[0] == b[0]:
+                    fix = Fix(a[0], a[1], b[1], pofile.escape(d.fix.replacement), d.fix.description)
+        related = d.related
+        if related is not None and related.path == path:
+            related = Location(path, entry.msgid_line or entry.line, 1)
+        diags.append(replace(d, path=path, line=line, column=col, end_line=line if end_col else None, end_column=end_col, fix=fix, related=related, lang=lang))
+    return sorted(diags, key=lambda d: d.sort_key)
+
+
+def _one_to_one(source: _View, target: _View, resources):
+    """An alignment pairing each msgid with its msgstr, one section per message.
+
+    Built from the aligner's own values so pair checks use it as they use any
+    alignment; ``None`` if the aligner's interface is not what this expects
+    (the pair checks then align the two views themselves).
+    """
+    try:
+        from transkit import align
+
+        pairs = [align.SectionPair(s, t, 1.0) for s, t in zip(source.sections(), target.sections())]
+        return align.Alignment(source.doc, target.doc, pairs, _LazyBlocks(source.doc, target.doc, resources))
+    except (ImportError, AttributeError, TypeError):
+        return None
+
+
+class _LazyBlocks:
+    """The aligner's block pairing, set up only if a check asks for block pairs."""
+
+    def __init__(self, source: Document, target: Document, resources) -> None:
+        self._args = (source, target, resources)
+        self._ctx = None
+
+    def align_blocks(self, source, target):
+        if self._ctx is None:
+            from transkit import align
+
+            self._ctx = align._PairContext(*self._args)
+        return self._ctx.align_blocks(source, target)

@@ -200,6 +200,107 @@ def explain(code) -> int:
 # === glossary commands ===
 
 
+@cli.group(context_settings=CONTEXT)
+def glossary() -> None:
+    """Validate, export, import and mine term glossaries."""
+
+
+def _glossary_files(files, config_file):
+    from transkit.glossary import glossary_paths
+
+    if files:
+        return list(files)
+    return glossary_paths(_config(Path("."), config_file))
+
+
+@glossary.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
+def glossary_validate(files, config_file) -> int:
+    """Check glossary FILES (default: the shipped and the project's) against the format's rules."""
+    from transkit.glossary import load_file, problems
+
+    paths = _glossary_files(files, config_file)
+    found = problems(paths)
+    for p in found:
+        click.echo(str(p))
+    count = sum(len(load_file(p)) for p in paths)
+    click.echo(f"transkit: {count} terms in {len(paths)} file(s), {len(found)} problem(s)", err=True)
+    return 1 if found else 0
+
+
+@glossary.command("export")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "toml"]), default="tbx", show_default=True, help="TBX-Basic, CSV (en, zh-Hans, zh-Hant ... columns) or TOML.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
+def glossary_export(files, fmt, output, config_file) -> int:
+    """Export the merged glossary (or FILES) for Weblate, Crowdin or a spreadsheet."""
+    from transkit.fsutil import atomic_write
+    from transkit.glossary import export, load
+
+    text = export(load(_glossary_files(files, config_file)), fmt)
+    if output and output != "-":
+        atomic_write(output, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+    return 0
+
+
+@glossary.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", metavar="OUT.toml", help="Write the TOML glossary to OUT.toml instead of stdout.")
+def glossary_import(file, output) -> int:
+    """Convert a TBX or CSV glossary into transkit's TOML format."""
+    from transkit.fsutil import atomic_write
+    from transkit.glossary import import_file, to_toml
+
+    text = to_toml(import_file(file), header=f"Imported from {file.name} by `transkit glossary import`.")
+    if output and output != "-":
+        atomic_write(output, text.encode("utf-8"))
+        click.echo(f"transkit: wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    return 0
+
+
+@glossary.command("suggest")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("translation", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--lang", metavar="LANG", help="Language of TRANSLATION [default: from the path, else guessed].")
+@click.option("--all", "include_known", is_flag=True, help="Also print terms the glossary already has.")
+@click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
+def glossary_suggest(source, translation, lang, include_known, config_file) -> int:
+    """Mine term pairs from a SOURCE and its TRANSLATION; print TOML entries for review."""
+    from transkit import lang as langs
+    from transkit.document import Document
+    from transkit.errors import InputError
+    from transkit.fsutil import read_text_lossless
+    from transkit.glossary import load_merged, mine, suggestions_toml
+
+    texts = []
+    for p in (source, translation):
+        try:
+            texts.append(read_text_lossless(p))
+        except OSError as exc:
+            raise InputError(f"{p}: cannot read: {exc.strerror}") from None
+    if lang:
+        try:
+            lang = langs.normalize(lang)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--lang") from None
+    else:
+        lang = langs.from_path(str(translation)) or langs.guess(texts[1]).lang
+    if not langs.is_chinese(lang):
+        raise click.BadParameter(f"{lang!r} is not a Chinese language", param_hint="--lang")
+    config = _config(translation, config_file)
+    src = Document.from_text(texts[0], str(source), "en")
+    tgt = Document.from_text(texts[1], str(translation), lang)
+    click.echo(suggestions_toml(mine(src, tgt, lang, load_merged(config)), include_known=include_known), nl=False)
+    return 0
+
+
+
 # === repair command ===
 
 
@@ -213,15 +314,22 @@ def explain(code) -> int:
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
 @click.option("--source-lang", metavar="LANG", help="Language of SOURCE [default: from the path, else guessed].")
 @click.option("--lang", metavar="LANG", help="Language of every TRANSLATION [default: from each path, else guessed].")
+@click.option("--jobs", type=click.IntRange(min=0), metavar="N", help="Worker processes for directories (0: one per core) [config: jobs].")
 @click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
-def align(source, translations, fmt, output, source_lang, lang, config_file) -> int:
-    """Pair the sections of each TRANSLATION with those of SOURCE (by content, not position)."""
+def align(source, translations, fmt, output, source_lang, lang, jobs, config_file) -> int:
+    """Pair the sections of each TRANSLATION with those of SOURCE (by content, not position).
+
+    SOURCE and TRANSLATION are files, or directories whose Markdown files are
+    paired by relative path (text and json output only).
+    """
     import json
 
     from transkit.align import align_many, alignments_to_dict, alignments_to_text, load_document
     from transkit.resources import Resources
 
     config = _config(source, config_file)
+    if source.is_dir():
+        return _align_tree(source, translations, fmt, output, source_lang, lang, config, config.jobs if jobs is None else jobs)
     resources = Resources(config)
     src = load_document(source, source_lang)
     targets = [load_document(t, lang) for t in translations]
@@ -242,6 +350,30 @@ def align(source, translations, fmt, output, source_lang, lang, config_file) -> 
             render_alignment(alignments, out, findings)
         else:
             out.write(alignments_to_text(alignments))
+    finally:
+        if close:
+            out.close()
+    return 0
+
+
+def _align_tree(source, translations, fmt, output, source_lang, lang, config, jobs) -> int:
+    """``transkit align DIR DIR...``: every Markdown file with its namesakes, in parallel."""
+    import json
+
+    from transkit.align import align_tree
+
+    not_dirs = [str(t) for t in translations if not t.is_dir()]
+    if not_dirs:
+        raise TranskitError(f"{source} is a directory, so every translation must be one too: {', '.join(not_dirs)}")
+    if fmt == "html":
+        raise TranskitError("--format html takes files, not directories (align one file and its translations)")
+    entries = align_tree(source, list(translations), config=config, source_lang=source_lang, lang=lang, jobs=jobs)
+    out, close = _open_output(output)
+    try:
+        if fmt == "json":
+            out.write(json.dumps({"files": [e.data for e in entries]}, ensure_ascii=False, indent=2) + "\n")
+        else:
+            out.write("\n".join(e.text for e in entries))
     finally:
         if close:
             out.close()
@@ -289,7 +421,127 @@ def drift(files, fmt, output, fail_on, record, acks, lock_file, changed_only, co
 # === po commands ===
 
 
+@cli.group(context_settings=CONTEXT)
+def po() -> None:
+    """Gettext catalogs from Markdown: extract, build, update, compile, apply."""
+
+
+_front_matter_option = click.option(
+    "--front-matter",
+    "front_matter",
+    multiple=True,
+    metavar="KEY",
+    help="Also translate this front matter key's value (repeatable, or comma-separated: title,description).",
+)
+
+
+def _plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+@po.command("extract")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", metavar="FILE", help="Write the template to FILE (.pot) instead of stdout.")
+@click.option("--project", metavar="NAME", help="Project-Id-Version of the template [default: the first source's name].")
+@_front_matter_option
+def po_extract(sources, output, project, front_matter) -> int:
+    """Make a template (.pot) with one entry per heading, paragraph, list item, table cell and alt text."""
+    from transkit.catalog import extract_files
+
+    cat = extract_files(list(sources), output, front_matter_keys=_split(front_matter), project=project)
+    click.echo(f"transkit: {_plural(len(cat.entries), 'entry', 'entries')} extracted from {_plural(len(sources), 'file')}", err=True)
+    return 0
+
+
+@po.command("build")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("translation", type=click.Path(path_type=Path))
+@click.option("--lang", required=True, metavar="LANG", help="Language of TRANSLATION: zh-Hans or zh-Hant (zh-CN, zh-TW, zh-HK accepted).")
+@click.option("-o", "--output", metavar="FILE", help="Write the catalog to FILE (.po) instead of stdout.")
+@click.option("--template", type=click.Path(path_type=Path), metavar="POT", help="Fill this template instead of extracting one from SOURCE.")
+@click.option("--fuzzy-below", type=click.FloatRange(0, 1), default=0.5, show_default=True, help="Mark pairs the alignment is less confident of as fuzzy.")
+@click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
+@_front_matter_option
+def po_build(source, translation, lang, output, template, fuzzy_below, config_file, front_matter) -> int:
+    """Build a catalog from SOURCE and its existing TRANSLATION, pairing units through the alignment."""
+    from transkit.catalog import build_files
+    from transkit.resources import Resources
+
+    resources = Resources(_config(source, config_file))
+    r = build_files(source, translation, lang, output, template=template, front_matter_keys=_split(front_matter), fuzzy_below=fuzzy_below, resources=resources)
+    click.echo(f"transkit: {r.translated} translated, {r.fuzzy} fuzzy, {r.untranslated} untranslated", err=True)
+    for msgid in r.conflicts:
+        click.echo(f"transkit: note: {msgid[:60]!r} is translated differently in different places; the surest one was kept", err=True)
+    return 0
+
+
+@po.command("update")
+@click.argument("catalog", type=click.Path(path_type=Path))
+@click.argument("template", type=click.Path(path_type=Path))
+@click.option("-o", "--output", metavar="FILE", help="Write the merged catalog to FILE [default: update CATALOG in place].")
+def po_update(catalog, template, output) -> int:
+    """Merge CATALOG with a new TEMPLATE like msgmerge (whitespace-only changes stay translated)."""
+    from transkit.catalog import update_files
+
+    r = update_files(catalog, template, output)
+    click.echo(
+        f"transkit: {r.kept} kept, {r.respaced} kept (whitespace change), {r.fuzzy} fuzzy, {r.new} new, {r.obsolete} obsolete",
+        err=True,
+    )
+    return 0
+
+
+@po.command("compile")
+@click.argument("catalog", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, metavar="FILE", help="The .mo file to write.")
+@click.option("--use-fuzzy", is_flag=True, help="Include fuzzy translations (msgfmt leaves them out).")
+def po_compile(catalog, output, use_fuzzy) -> int:
+    """Compile CATALOG to a GNU .mo file."""
+    from transkit.catalog import compile_file
+
+    r = compile_file(catalog, output, use_fuzzy=use_fuzzy)
+    skipped = f", {r.fuzzy_skipped} fuzzy left out" if r.fuzzy_skipped else ""
+    click.echo(f"transkit: {_plural(r.messages, 'message')} compiled{skipped}, {r.untranslated} untranslated", err=True)
+    return 0
+
+
+@po.command("apply")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("catalog", type=click.Path(path_type=Path))
+@click.option("-o", "--output", metavar="FILE", help="Write the translated Markdown to FILE instead of stdout.")
+@click.option("--use-fuzzy", is_flag=True, help="Use fuzzy translations too (by default they fall back to the source).")
+@click.option("--strict", is_flag=True, help="Exit 1 when any unit was left in the source language.")
+def po_apply(source, catalog, output, use_fuzzy, strict) -> int:
+    """Rebuild the translated Markdown from SOURCE and CATALOG; untranslated units keep the source text."""
+    from transkit.catalog import apply_file
+
+    r = apply_file(source, catalog, output, use_fuzzy=use_fuzzy)
+    for u in r.untranslated:
+        click.echo(f"{source}:{u.line}: untranslated {u.kind.value}, kept the source text: {u.text[:50]!r}", err=True)
+    for u in r.fuzzy:
+        click.echo(f"{source}:{u.line}: fuzzy {u.kind.value}, kept the source text (--use-fuzzy uses it): {u.text[:50]!r}", err=True)
+    left = len(r.untranslated) + len(r.fuzzy)
+    click.echo(f"transkit: {_plural(r.translated, 'unit')} translated, {left} left in the source language", err=True)
+    return 1 if strict and left else 0
+
+
 # === init command ===
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite an existing transkit.toml.")
+@click.option("--print", "print_only", is_flag=True, help="Print the configuration instead of writing it.")
+def init(directory, force, print_only) -> int:
+    """Detect the translation layout and write a commented transkit.toml."""
+    from transkit.init import detect, render, write_config
+
+    if print_only:
+        click.echo(render(detect(directory)), nl=False)
+        return 0
+    path, layout = write_config(directory, force=force)
+    click.echo(f"wrote {path} ({layout.kind}: {', '.join(layout.languages)})", err=True)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -94,7 +94,7 @@ ACK_VALUES = frozenset({"typo"})
 LOCK_VERSION = 1
 DEFAULT_LOCK = ".transkit-drift.lock"
 # Above this share of differing characters a zh-Hans / zh-Hant pair no longer corresponds.
-SIBLING_TOLERANCE = 0.2
+SIBLING_TOLERANCE = 0.15
 # Fewer Latin letters than this is a name or a product term, not untranslated prose.
 UNTRANSLATED_MIN_LETTERS = 12
 ZERO_SHA = "0" * 40
@@ -635,18 +635,22 @@ class GitRepo:
         return self._ancestor[key]
 
     def newer(self, a: Commit, b: Commit) -> bool:
-        """Whether change ``a`` came after change ``b`` (uncommitted work is newest)."""
+        """Whether change ``a`` came after change ``b`` in history (uncommitted work is newest).
+
+        History order (``git rev-list --topo-order``) decides rather than dates, so a
+        backdated or rebased commit is placed where it really is; dates only break
+        ties for commits outside HEAD's history.
+        """
         if a.sha == b.sha:
             return False
         if not a.committed or not b.committed:
             return not a.committed
-        ka, kb = (a.committer_time, a.author_time), (b.committer_time, b.author_time)
-        if ka != kb:
-            return ka > kb
-        # Same second (a rebased series): history order decides, from one rev-list for the whole run.
         order = self.topo_order()
         if a.sha in order and b.sha in order:
             return order[a.sha] < order[b.sha]
+        ka, kb = (a.committer_time, a.author_time), (b.committer_time, b.author_time)
+        if ka != kb:
+            return ka > kb
         return self.is_ancestor(b.sha, a.sha)
 
     def topo_order(self) -> dict[str, int]:
@@ -1170,7 +1174,14 @@ class _Judge:
         label = f"recorded {entry.at}"
         if self.repo is not None and self.blames.get(p.set.source) is not None:
             # Changes since the record made only by `Transkit-Ack: typo` commits are accepted.
-            acked_only = sc is None or (sc.committed and sc.committer_time <= entry.epoch)
+            if sc is None:
+                acked_only = True
+            elif not sc.committed:
+                acked_only = False
+            elif entry.commit:
+                acked_only = not self.repo.newer(sc, Commit(entry.commit, entry.epoch, entry.epoch))
+            else:
+                acked_only = sc.committer_time <= entry.epoch
             if acked_only and old is not None and not _has_deletion(normalized_lines(*old), normalized_lines(p.source_doc, s)):
                 return Status.OK, "changed since the lock only by acknowledged commits", ""
         return Status.OUTDATED, "the source section changed since the lock was recorded", self._diff(p, s, old, label)

@@ -471,7 +471,12 @@ def problems(paths: Sequence[str | Path], *, across_files: bool = True) -> list[
 
 
 def _clashes(terms: Sequence[Term]) -> list[Problem]:
-    """Strings allowed and forbidden in one locale, and forbidden strings that fire inside allowed ones."""
+    """Strings accepted and forbidden in one locale, and forbidden strings that fire inside accepted ones.
+
+    A forbidden string *inside* an accepted one is fine (算法 inside 演算法):
+    accepted renderings are masked before forbidden strings are searched. What
+    must never happen is the matcher reporting one on an accepted rendering.
+    """
     out: list[Problem] = []
     for loc in LOCALES:
         allowed: dict[str, Term] = {}
@@ -480,23 +485,26 @@ def _clashes(terms: Sequence[Term]) -> list[Problem]:
                 allowed.setdefault(a, t)
         if not allowed:
             continue
+        clashing = False
         for t in terms:
             for bad in t.rejected(loc):
                 if bad in allowed:
                     other = allowed[bad]
+                    clashing = True
                     out.append(Problem(t.source, t.en, f"forbidden.{loc}", f"{bad!r} is an accepted rendering of {other.en!r} in {loc}"))
-                    continue
-                inside = sorted(a for a in allowed if bad in a)
-                if inside:
-                    a = inside[0]
-                    out.append(
-                        Problem(
-                            t.source,
-                            t.en,
-                            f"forbidden.{loc}",
-                            f"{bad!r} occurs inside {a!r}, an accepted rendering of {allowed[a].en!r} in {loc}",
-                        )
+        if clashing:
+            continue
+        index = LocaleIndex(terms, loc)
+        for a, owner in sorted(allowed.items()):
+            for hit in index.forbidden(a):
+                out.append(
+                    Problem(
+                        hit.term.source,
+                        hit.term.en,
+                        f"forbidden.{loc}",
+                        f"{hit.text!r} fires inside {a!r}, an accepted rendering of {owner.en!r} in {loc}",
                     )
+                )
     return out
 
 
@@ -1100,13 +1108,24 @@ def _han_run_tail(run: str, en: str) -> str:
 
     jieba.setLogLevel(logging.WARNING)
     words = list(jieba.cut(run, HMM=False))
-    want = max(2, min(8, 2 * len(en.split())))
+    want = max(2, min(8, _expected_length(en)))
     tail = ""
     for w in reversed(words):
         if len(tail) >= want:
             break
         tail = w + tail
+    # A conjunction or preposition jieba glued to the front is not part of the term.
+    while len(tail) > 2 and tail[0] in "和与與及或的在对對用把将將从從":
+        tail = tail[1:]
     return tail
+
+
+def _expected_length(en: str) -> int:
+    """About two Han characters per English word; an acronym counts its letters as words (RAG: 6)."""
+    letters = en.replace("-", "")
+    if en.isalnum() and 2 <= sum(c.isupper() for c in letters) == len([c for c in letters if c.isalpha()]) <= 6:
+        return 2 * sum(c.isalpha() for c in letters)
+    return 2 * len(en.replace("-", " ").split())
 
 
 def _plain(text: str) -> str:
@@ -1133,7 +1152,6 @@ def mine(source: "Document", target: "Document", target_lang: str, glossary: Glo
             return
         found.setdefault((en, zh), []).append(f"{target.path}:{line} ({pattern})")
 
-    bold_pairs: set[int] = set()
     for n, masked in line_texts(target):
         m = _BOLD_LEAD.match(masked)
         if m:
@@ -1141,14 +1159,16 @@ def mine(source: "Document", target: "Document", target_lang: str, glossary: Glo
             pm = re.fullmatch(r"\s*(.+?)\s*[（(]\s*(" + _LATIN_TERM + r")\s*[）)]\s*[:：]?\s*", inner)
             if pm and any(is_han(c) for c in pm.group(1)):
                 add(pm.group(2), pm.group(1), n, "bold 中文（English）")
-                bold_pairs.add(n)
-        if n in bold_pairs:
-            continue
+                # The rest of the line may hold more pairs; the lead is done.
+                masked = " " * m.end() + masked[m.end() :]
         for m in _ZH_THEN_EN.finditer(masked):
             zh = _han_run_tail(m.group(1), m.group(2))
             add(m.group(2), zh, n, "中文（English）")
         for m in _EN_THEN_ZH.finditer(masked):
-            add(m.group(1), m.group(2), n, "English（中文）")
+            zh = m.group(2)
+            # A gloss, not a description: short, and no 的 (AutoGen（对话驱动的多代理系统）).
+            if "的" not in zh and len(zh) <= _expected_length(m.group(1)) + 2:
+                add(m.group(1), zh, n, "English（中文）")
 
     # Bold leads at the same position in aligned sections.
     try:

@@ -489,7 +489,7 @@ class Runner:
         if wanted <= 1 or len(pending) < 4:
             return 1
         total = sum(_size(jobs[i].path) for i in pending)
-        if total < 512 * 1024:  # a pool costs more than it saves on small trees
+        if total < int(os.environ.get("TRANSKIT_POOL_MIN_BYTES", 512 * 1024)):  # a pool costs more than it saves on small trees
             return 1
         return min(wanted, len(pending))
 

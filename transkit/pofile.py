@@ -20,15 +20,14 @@ import re
 import struct
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 # --------------------------------------------------------------------------- #
 # Values
 # --------------------------------------------------------------------------- #
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """One quoted string of a field as written: its line and the column after the opening quote."""
 
     line: int  # 1-based
@@ -234,7 +233,9 @@ class _Builder:
         self.translator: list[str] = []
         self.obsolete = False
         self.first_line = 0
-        self.last: tuple[dict[str, list[Piece]], str] | None = None  # where a continuation string goes
+        self.last: list[Piece] | None = None  # where a continuation string goes
+        self.last_previous = False  # whether ``last`` belongs to a #| field
+        self.damaged = False  # a string of this entry could not be read: the entry is dropped
 
     @property
     def has_message(self) -> bool:
@@ -242,7 +243,8 @@ class _Builder:
 
     @property
     def has_msgstr(self) -> bool:
-        return any(k.startswith("msgstr") for k in self.fields)
+        f = self.fields
+        return "msgstr" in f or (len(f) > 1 and any(k.startswith("msgstr[") for k in f))
 
 
 def parse(text: str) -> ParseResult:
@@ -255,13 +257,12 @@ def parse(text: str) -> ParseResult:
 
     def finish() -> None:
         nonlocal header
-        if not b.has_message:
-            if b.flags or b.references or b.extracted or b.translator:
-                # Comments with no message after them (a trailing comment block): legal, dropped.
-                pass
-            b.reset()
+        if not b.fields:
+            # Comments with no message after them (a trailing comment block) are legal and dropped.
+            if b.first_line:
+                b.reset()
             return
-        entry = _make_entry(b, problems)
+        entry = None if b.damaged else _make_entry(b, problems)
         b.reset()
         if entry is None:
             return
@@ -283,85 +284,132 @@ def parse(text: str) -> ParseResult:
     lines = text.split("\n")
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
-    for n, line in enumerate(lines, 1):
+    n = 0
+    for line in lines:
+        n += 1
         if line.endswith("\r"):
             line = line[:-1]
-        s = line.strip()
-        if not s:
-            finish()
-            continue
-        obsolete = False
-        offset = len(line) - len(line.lstrip())
-        body = line[offset:]
-        if body.startswith("#~"):
-            obsolete = True
-            inner = body[2:]
-            if inner.startswith("|"):
-                body = "#" + inner
-                offset += 1
-            else:
-                stripped = inner.lstrip(" \t")
-                offset += 2 + len(inner) - len(stripped)
-                body = stripped
-                if not body:
+        first = line[:1]
+        # Fast paths for the shapes well-formed files are made of.
+        if first == '"':
+            last = b.last
+            if last is not None and line[-1] == '"' and len(line) > 1:
+                raw = line[1:-1]
+                if '"' not in raw and "\\" not in raw:
+                    last.append(Piece(n, 1, raw))
                     continue
-        if body.startswith("#"):
-            if body.startswith("#|"):
-                prev = body[2:].lstrip(" \t")
-                col = offset + len(body) - len(prev)
-                if b.has_msgstr:
+        elif first == "m":
+            if line.startswith(('msgid "', 'msgstr "', 'msgctxt "')):
+                sp = line.index(" ")
+                name = line[:sp]
+                raw = line[sp + 2 : -1]
+                if line.endswith('"') and len(line) > sp + 2 and '"' not in raw and "\\" not in raw and name not in b.fields and not b.obsolete:
+                    if name != "msgstr" and b.has_msgstr:
+                        finish()
+                    if not b.first_line:
+                        b.first_line = n
+                    b.last = b.fields[name] = [Piece(n, sp + 2, raw)]
+                    b.last_previous = False
+                    b.order.append(name)
+                    continue
+        elif first == "#":
+            kind = line[1:2]
+            if kind == ":":
+                if b.fields and b.has_msgstr:
                     finish()
                 if not b.first_line:
                     b.first_line = n
-                b.obsolete = b.obsolete or obsolete
-                if prev.startswith('"'):
-                    if b.last is None or b.last[0] is not b.previous:
-                        problems.append(Problem("syntax", n, col + 1, "string continuation without a keyword before it (#| msgid ...)"))
-                        continue
-                    piece = _string(prev, n, col, problems)
-                    if piece is not None:
-                        b.last[0][b.last[1]].append(piece)
-                    continue
-                _keyword_line(prev, n, col, b, problems, previous=True)
+                b.references.extend(line[2:].split())
                 continue
-            # A comment after a complete message starts the next entry.
-            if b.has_msgstr:
-                finish()
-            if not b.first_line:
-                b.first_line = n
-            b.obsolete = b.obsolete or obsolete
-            kind = body[1:2]
-            rest = body[2:]
-            if kind == ",":
-                b.flags.extend(f.strip() for f in rest.split(",") if f.strip())
-            elif kind == ":":
-                b.references.extend(rest.split())
-            elif kind == ".":
+            if kind == ".":
+                if b.fields and b.has_msgstr:
+                    finish()
+                if not b.first_line:
+                    b.first_line = n
+                rest = line[2:]
                 b.extracted.append(rest[1:] if rest.startswith(" ") else rest)
-            elif kind in (" ", ""):
-                b.translator.append(body[2:])
-            else:
-                b.translator.append(body[1:])
-            continue
-        if obsolete and not b.obsolete and b.has_message:
-            finish()
-        if body.startswith('"'):
-            if b.last is None:
-                problems.append(Problem("syntax", n, offset + 1, "string continuation without a keyword before it (msgid, msgstr ...)"))
                 continue
-            piece = _string(body, n, offset, problems)
-            if piece is not None:
-                store, name = b.last
-                store[name].append(piece)
+        elif not line.strip():
+            finish()
             continue
-        if body.startswith(("msgctxt", "msgid")) and b.has_msgstr:
+        _slow_line(line, n, b, problems, finish)
+    finish()
+    return ParseResult(Catalog(header, tuple(entries)), tuple(problems))
+
+
+def _slow_line(line: str, n: int, b: "_Builder", problems: list[Problem], finish) -> None:
+    """Any line the fast paths of :func:`parse` did not take."""
+    s = line.strip()
+    if not s:
+        finish()
+        return
+    obsolete = False
+    offset = len(line) - len(line.lstrip())
+    body = line[offset:].rstrip()
+    if body.startswith("#~"):
+        obsolete = True
+        inner = body[2:]
+        if inner.startswith("|"):
+            body = "#" + inner
+            offset += 1
+        else:
+            stripped = inner.lstrip(" \t")
+            offset += 2 + len(inner) - len(stripped)
+            body = stripped
+            if not body:
+                return
+    if body.startswith("#"):
+        if b.has_msgstr:
             finish()
         if not b.first_line:
             b.first_line = n
         b.obsolete = b.obsolete or obsolete
-        _keyword_line(body, n, offset, b, problems, previous=False)
-    finish()
-    return ParseResult(Catalog(header, tuple(entries)), tuple(problems))
+        if body.startswith("#|"):
+            prev = body[2:].lstrip(" \t")
+            col = offset + len(body) - len(prev)
+            if prev.startswith('"'):
+                if b.last is None or not b.last_previous:
+                    problems.append(Problem("syntax", n, col + 1, "string continuation without a keyword before it (#| msgid ...)"))
+                    return
+                piece = _string(prev, n, col, problems)
+                if piece is not None:
+                    b.last.append(piece)
+                else:
+                    b.damaged = True
+                return
+            _keyword_line(prev, n, col, b, problems, previous=True)
+            return
+        kind = body[1:2]
+        rest = body[2:]
+        if kind == ",":
+            b.flags.extend(f.strip() for f in rest.split(",") if f.strip())
+        elif kind == ":":
+            b.references.extend(rest.split())
+        elif kind == ".":
+            b.extracted.append(rest[1:] if rest.startswith(" ") else rest)
+        elif kind == " " or kind == "":
+            b.translator.append(line[offset + 2 :] if kind else "")
+        else:
+            b.translator.append(body[1:])
+        return
+    if obsolete != b.obsolete and b.fields:
+        finish()
+    if body.startswith('"'):
+        if b.last is None:
+            problems.append(Problem("syntax", n, offset + 1, "string continuation without a keyword before it (msgid, msgstr ...)"))
+            return
+        piece = _string(body, n, offset, problems)
+        if piece is not None:
+            b.last.append(piece)
+        else:
+            b.damaged = True
+        return
+    if body.startswith(("msgctxt", "msgid")) and b.has_msgstr:
+        finish()
+    if not b.first_line:
+        b.first_line = n
+    b.obsolete = b.obsolete or obsolete
+    _keyword_line(body, n, offset, b, problems, previous=False)
 
 
 def _keyword_line(body: str, n: int, offset: int, b: _Builder, problems: list[Problem], *, previous: bool) -> None:
@@ -385,10 +433,12 @@ def _keyword_line(body: str, n: int, offset: int, b: _Builder, problems: list[Pr
         b.last = None
         return
     piece = _string(body[m.end():], n, offset + m.end(), problems)
-    store[name] = [piece] if piece is not None else []
+    if piece is None:
+        b.damaged = True
+    b.last = store[name] = [piece] if piece is not None else []
+    b.last_previous = previous
     if not previous:
         b.order.append(name)
-    b.last = (store, name)
 
 
 def _string(s: str, n: int, offset: int, problems: list[Problem]) -> Piece | None:
@@ -402,7 +452,7 @@ def _string(s: str, n: int, offset: int, problems: list[Problem]) -> Piece | Non
         # An unescaped quote inside: text after a closed string.
         i = _unescaped_quote(raw)
         if i is not None:
-            problems.append(Problem("syntax", n, offset + 2 + i, "unexpected text after a closed string (escape the quote as \\\")"))
+            problems.append(Problem("syntax", n, offset + 3 + i, "unexpected text after a closed string (escape the quote as \\\")"))
             return None
     try:
         unescape(raw)
@@ -437,13 +487,34 @@ def _unescaped_quote(raw: str) -> int | None:
 
 def _join(pieces: list[Piece]) -> str:
     if len(pieces) == 1:
-        return unescape(pieces[0].raw)
-    return "".join(unescape(p.raw) for p in pieces)
+        return unescape(pieces[0][2])
+    raws = [p[2] for p in pieces]
+    joined = "".join(raws)
+    # Unescaped piece by piece: an octal escape must not run into the next piece's digits.
+    return joined if "\\" not in joined else "".join(unescape(r) for r in raws)
 
 
 def _make_entry(b: _Builder, problems: list[Problem]) -> Entry | None:
     f = b.fields
     first = b.first_line
+    order = b.order
+    if (order == ["msgid", "msgstr"] or order == ["msgctxt", "msgid", "msgstr"]) and not b.previous:
+        # The common shape, without the checks below.
+        ids = f["msgid"]
+        strs = f["msgstr"]
+        return Entry(
+            msgid=_join(ids),
+            msgstr=_join(strs),
+            msgctxt=_join(f["msgctxt"]) if len(order) == 3 else None,
+            flags=tuple(b.flags),
+            references=tuple(b.references),
+            extracted_comments=tuple(b.extracted),
+            translator_comments=tuple(b.translator),
+            obsolete=b.obsolete,
+            line=first,
+            msgstr_pieces=(tuple(strs),),
+            msgid_line=ids[0].line if ids else first,
+        )
     if "msgid" not in f:
         line = min(p.line for ps in f.values() for p in ps) if any(f.values()) else first
         problems.append(Problem("syntax", line, 1, "entry without msgid"))

@@ -56,39 +56,62 @@ def _pattern_regex(pattern: str) -> re.Pattern:
     return re.compile("^" + "".join(out) + "$")
 
 
+def _key_start(pattern: str) -> int:
+    """Index of the first pattern segment that names the document rather than the language directory."""
+    segments = pattern.split("/")
+    for i, seg in enumerate(segments):
+        if seg == "{lang}":
+            continue
+        if any(ch in seg for ch in "*?") or "{lang}" in seg:
+            return i
+    return len(segments) - 1
+
+
 def discover(config: Config, paths: list[Path] | None = None) -> list[DocumentSet]:
-    """Document sets under ``config.root`` matching ``config.documents``, limited to ``paths``."""
+    """Document sets under ``config.root`` matching ``config.documents``, limited to ``paths``.
+
+    A file's set key is its path from the first segment of the pattern that is
+    not a fixed directory or the language directory, so ``docs/**/*.md`` (a
+    source with no language in its path) pairs with
+    ``i18n/{lang}/docusaurus-plugin-content-docs/current/**/*.md``.
+    """
     root = config.root.resolve()
     limits = [p.resolve() for p in (paths or [])]
     sets: dict[str, DocumentSet] = {}
     for pattern in config.documents:
         rx = _pattern_regex(pattern)
+        has_lang = "{lang}" in pattern
         glob = pattern.replace("{lang}", "*")
         optional_suffix = ".{lang}." in pattern
         candidates = set(root.glob(glob))
         if optional_suffix:
             candidates |= set(root.glob(pattern.replace(".{lang}.", ".")))
+        start = _key_start(pattern)
         for path in sorted(candidates):
             if not path.is_file() or any(path.match(x) for x in config.exclude):
                 continue
             rel = path.relative_to(root).as_posix()
             m = rx.match(rel)
-            if m:
+            if m and has_lang:
                 try:
                     lg = langs.normalize(m.group("lang"))
                 except ValueError:
                     continue
-                key = rel[: m.start("lang")] + "{lang}" + rel[m.end("lang") :]
+                rel_key = rel[: m.start("lang")] + "{lang}" + rel[m.end("lang") :]
+            elif m:
+                lg = config.source
+                rel_key = rel
             elif optional_suffix:
                 lg = config.source
-                stem, dot, ext = rel.rpartition(".")
-                key = f"{stem}.{{lang}}.{ext}"
+                stem, _, ext = rel.rpartition(".")
+                rel_key = f"{stem}.{{lang}}.{ext}"
             else:
                 continue
             if lg not in config.languages:
                 continue
             if limits and not any(path == lim or lim in path.parents for lim in limits):
                 continue
+            key = "/".join(rel_key.split("/")[start:])
             ds = sets.setdefault(key, DocumentSet(key))
             ds.files.setdefault(lg, path)
     return [sets[k] for k in sorted(sets)]

@@ -30,6 +30,7 @@ FAMILY_MODULES = (
     "transkit.checks.structure",
     "transkit.checks.untranslated",
     "transkit.checks.glossary",
+    "transkit.checks.regional",
     "transkit.checks.script",
 )
 

@@ -50,6 +50,8 @@ class RegionalTable:
     lang: str  # the locale the phrases are wrong in
     pairs: dict[str, str]
     ok: frozenset[str]
+    # Common words that can straddle a phrase's edge: 試圖|標準 holds 圖標.
+    guard: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +59,7 @@ def tables() -> dict[str, RegionalTable]:
     """The shipped tables by file language (``zh-Hant``, ``zh-Hans``)."""
     pairs: dict[str, dict[str, str]] = {lang: {} for lang in _TABLES}
     ok: dict[str, set[str]] = {lang: set() for lang in _TABLES}
+    guard: dict[str, set[str]] = {lang: set() for lang in _TABLES}
     section = None
     with TABLE.open(encoding="utf-8") as fh:
         for line in fh:
@@ -69,12 +72,15 @@ def tables() -> dict[str, RegionalTable]:
             if section is None:
                 continue
             lang = section[0]
-            if len(section) > 1 and section[1] == "ok":
+            kind = section[1] if len(section) > 1 else ""
+            if kind == "ok":
                 ok[lang].update(line.split())
+            elif kind == "guard":
+                guard[lang].update(line.split())
             else:
                 key, value = line.split("\t")
                 pairs[lang][key] = value
-    return {lang: RegionalTable(lang, pairs[lang], frozenset(ok[lang])) for lang in _TABLES}
+    return {lang: RegionalTable(lang, pairs[lang], frozenset(ok[lang]), frozenset(guard[lang])) for lang in _TABLES}
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,25 @@ class RegionalIndex:
             auto.add_word(s, (s, repl))
         auto.make_automaton()
         self._auto = auto
+        self._guard = table.guard
+
+    def straddles(self, text: str, start: int, end: int) -> bool:
+        """Whether common words on both sides of some cut through the phrase explain the text better.
+
+        試圖標準化 holds 圖標 (icon) but reads 試圖|標準化; 國內存在 holds 內存
+        but reads 國內|存在. Both sides must be common words for the phrase to
+        be given up, so 和內存管理 still reports 內存.
+        """
+        guard = self._guard
+        if not guard:
+            return False
+        for cut in range(start + 1, end):
+            left = any(text[a:cut] in guard for a in range(max(0, cut - 4), start))
+            if not left:
+                continue
+            if any(text[cut:b] in guard for b in range(end + 1, min(len(text), cut + 4) + 1)):
+                return True
+        return False
 
     def find(self, text: str) -> list[RegionalHit]:
         """Flagged phrases not covered by a correct word (the glossary's rule: see LocaleIndex.forbidden)."""
@@ -117,7 +142,12 @@ class RegionalIndex:
                 found.append(RegionalHit(start, end + 1, s, repl))
         if not found:
             return []
-        out = [h for h in found if not any(a < h.end and h.start < b and not (h.start <= a and b <= h.end) for a, b in masks)]
+        out = [
+            h
+            for h in found
+            if not any(a < h.end and h.start < b and not (h.start <= a and b <= h.end) for a, b in masks)
+            and not self.straddles(text, h.start, h.end)
+        ]
         out.sort(key=lambda h: (h.start, -(h.end - h.start)))
         kept: list[RegionalHit] = []
         last = -1
@@ -315,12 +345,37 @@ class QuoteStyle(Check):
 # --------------------------------------------------------------------------- #
 
 
-def _probe_words() -> list[str]:
+def _probe_entries() -> list[tuple[str, int]]:
+    """(word, frequency) from jieba's dictionary."""
     import jieba
 
     path = Path(jieba.__file__).with_name("dict.txt")
+    out = []
     with path.open(encoding="utf-8") as fh:
-        return [line.split(" ", 1)[0] for line in fh if line.strip()]
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 2 and parts[1].isdigit():
+                out.append((parts[0], int(parts[1])))
+    return out
+
+
+# Guard words: jieba words at least this frequent, two to four characters long.
+GUARD_FREQUENCY = 300
+
+
+def _guard_words(pairs: dict[str, str], words: list[str], freqs: list[int]) -> set[str]:
+    """Common words that begin with the end of a phrase or end with its beginning."""
+    heads = {k[:t] for k in pairs for t in range(1, len(k))}
+    tails = {k[t:] for k in pairs for t in range(1, len(k))}
+    out = set()
+    for w, f in zip(words, freqs):
+        if f < GUARD_FREQUENCY or not 2 <= len(w) <= 4:
+            continue
+        for t in range(1, len(w)):
+            if w[:t] in tails or w[-t:] in heads:
+                out.add(w)
+                break
+    return out
 
 
 def read_exclusions(path: Path = EXCLUSIONS) -> dict[str, dict[str, set[str]]]:
@@ -371,11 +426,13 @@ def _reduce(pairs: dict[str, str], explain: dict[str, str]) -> dict[str, str]:
     return kept
 
 
-def derive() -> dict[str, tuple[dict[str, str], set[str]]]:
-    """Derive both tables from OpenCC: ``{lang: (pairs, ok words)}``."""
+def derive() -> dict[str, tuple[dict[str, str], set[str], set[str]]]:
+    """Derive both tables from OpenCC: ``{lang: (pairs, ok words, guard words)}``."""
     import opencc
 
-    words = _probe_words()
+    entries = _probe_entries()
+    words = [w for w, _ in entries]
+    freqs = [f for _, f in entries]
     excl = read_exclusions()
 
     def convert(cfg: str, texts: list[str]) -> list[str]:
@@ -392,8 +449,7 @@ def derive() -> dict[str, tuple[dict[str, str], set[str]]]:
     for lang, plain, phrased in (("zh-Hant", tw_plain, tw_phrase), ("zh-Hans", cn_plain, cn_phrase)):
         raw: dict[str, str] = {}
         for a, b in zip(plain, phrased):
-            # OpenCC sometimes expands a word into one containing it (腦梗塞 -> 腦梗塞塞).
-            if a != b and a not in b:
+            if a != b:
                 raw.setdefault(a, b)
         rules = excl[lang]
         explain = {}
@@ -406,7 +462,11 @@ def derive() -> dict[str, tuple[dict[str, str], set[str]]]:
             explain[w] = target
         candidates = {a: b for a, b in raw.items() if a not in rules["word"]}
         pairs = _reduce(candidates, explain)
-        out[lang] = (pairs, set(rules["ok"]))
+        if lang == "zh-Hant":
+            guard = _guard_words(pairs, tw_plain, freqs) | _guard_words(pairs, tw_phrase, freqs)
+        else:
+            guard = _guard_words(pairs, words, freqs)
+        out[lang] = (pairs, set(rules["ok"]), guard)
     return out
 
 
@@ -421,14 +481,19 @@ def build(out: Path = TABLE) -> dict[str, int]:
         f"# opencc {getattr(opencc, '__version__', '?')}; probes: jieba dict.txt",
         "# [zh-Hant]: mainland phrase in Traditional script <TAB> Taiwan phrase",
         "# [zh-Hans]: Taiwan phrase in Simplified script <TAB> mainland phrase",
+        "# [<lang> ok]: correct words containing a phrase; [<lang> guard]: common words that can",
+        f"# straddle a phrase's edge (jieba frequency >= {GUARD_FREQUENCY})",
     ]
-    for lang, (pairs, ok) in derived.items():
+    for lang, (pairs, ok, guard) in derived.items():
         lines.append(f"[{lang}]")
         lines.extend(f"{a}\t{b}" for a, b in sorted(pairs.items(), key=lambda kv: (len(kv[0]), kv[0])))
         lines.append(f"[{lang} ok]")
         lines.extend(sorted(ok))
+        lines.append(f"[{lang} guard]")
+        g = sorted(guard, key=lambda w: (len(w), w))
+        lines.extend(" ".join(g[i : i + 40]) for i in range(0, len(g), 40))
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return {lang: len(pairs) for lang, (pairs, _) in derived.items()}
+    return {lang: len(pairs) for lang, (pairs, _, _) in derived.items()}
 
 
 if __name__ == "__main__":  # pragma: no cover

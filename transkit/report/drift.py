@@ -75,6 +75,8 @@ def _section_message(s: "SectionDrift") -> str:
 
 def to_diagnostics(report: "DriftReport") -> list[Diagnostic]:
     """Every non-ok section and diverged sibling as a diagnostic (sorted like lint output)."""
+    from transkit.drift import section_title
+
     out: list[Diagnostic] = []
     for s in report.sections:
         st = s.status.value
@@ -97,7 +99,8 @@ def to_diagnostics(report: "DriftReport") -> list[Diagnostic]:
             continue
         code, name, sev = CODES["diverged"]
         pct = f"{sib.difference:.0%}" if sib.difference is not None else "?"
-        msg = f"section {sib.title!r} no longer corresponds to {sib.hans_path}: {pct} of its text differs after conversion"
+        title = section_title(sib.hant) if sib.hant is not None else sib.title
+        msg = f"section {title!r} no longer corresponds to {sib.hans_path}: {pct} of its text differs after conversion"
         related = Location(sib.hans_path, sib.hans.start_line) if sib.hans is not None else None
         out.append(Diagnostic(code, name, sev, sib.hant_path, sib.hant.start_line if sib.hant else 1, 1, msg, lang=sib.hant_lang, related=related))
     for note in report.notes:

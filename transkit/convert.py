@@ -1,0 +1,897 @@
+"""Markdown-safe conversion between Chinese scripts, with glossary terms locked.
+
+OpenCC does the conversion; this module decides what it may touch:
+
+- only prose is converted: code, inline code, URLs, link and image
+  destinations, reference definitions, HTML tags and comments and front-matter
+  keys (the protected spans of :mod:`transkit.document`) stay byte-identical,
+  and so do line endings, so the line count never changes;
+- glossary terms are *locked*: before OpenCC runs, each glossary match (longest
+  first) becomes a placeholder character that OpenCC passes through, and after
+  it runs the placeholder becomes the glossary's target form. No OpenCC step
+  (the Taiwan phrase step included) can rewrite a locked term;
+- text with no glossary match converts exactly as OpenCC alone converts it.
+
+The prose of a whole document goes to OpenCC in one call: the pieces are joined
+with a separator character OpenCC never changes and that no dictionary entry
+contains, so phrase matching stops at it exactly as it would at the end of a
+separate call (tests hold this against OpenCC directly).
+
+    >>> c = Converter.for_languages("zh-Hans", "zh-Hant", glossary={"提示词": "提示詞"})
+    >>> c.convert_text("软件的提示词")
+    '軟體的提示詞'
+    >>> c.convert_document(Document.from_text("[文档](docs/数据.md) 与 `数据`\\n"))
+    '[文件](docs/数据.md) 與 `数据`\\n'
+
+The placeholders and the separator are private-use characters (U+E000 up, then
+planes 15 and 16) that OpenCC leaves alone; those that occur in the input are
+never chosen, so a placeholder cannot collide with text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import os
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from transkit import lang as langs
+from transkit.document import Document, line_body, split_lines
+from transkit.errors import InputError
+
+DATA = Path(__file__).with_name("data") / "ambiguous-chars.txt"
+
+# Default OpenCC configuration per (source, target) language pair.
+DEFAULT_CONFIGS: dict[tuple[str, str], str] = {
+    ("zh-Hans", "zh-Hant"): "s2twp",  # Taiwan phrasing
+    ("zh-Hans", "zh-HK"): "s2hk",
+    ("zh-Hant", "zh-Hans"): "tw2sp",
+    ("zh-HK", "zh-Hans"): "hk2s",
+    ("zh-Hant", "zh-HK"): "t2hk",
+    ("zh-HK", "zh-Hant"): "hk2t",
+}
+
+# The script-only part of each configuration: where one-to-many *character*
+# choices are made (the phrase layers of s2twp and tw2sp swap whole words).
+_SCRIPT_BASE = {"s2twp": "s2tw", "s2hkp": "s2hk", "tw2sp": "tw2s", "hk2sp": "hk2s"}
+
+# Characters OpenCC cannot take: its C++ core stops at NUL (multi-step
+# configurations then drop or garble the rest), and lone surrogates (undecodable
+# bytes kept by surrogateescape) cannot be encoded for it. They pass through.
+_BARRIER = re.compile(r"[\x00\ud800-\udfff]+")
+# Placeholders and separators are private-use characters, the BMP block first
+# (a text with none outside the BMP stays compact in memory), then planes 15
+# and 16; characters of these ranges found in the input are never chosen.
+_PUA_RANGES = ((0xE000, 0xF8FF), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD))
+_PUA = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
+# Characters that can start a protected span, and the front matter fences.
+_SPECIAL_CHAR = re.compile(r"[`<\[\]!@{~]")
+_SPECIAL_TEXT = re.compile(r"://|www\.")
+_INDENT_LINE = re.compile(r"^(?:    | {0,3}\t)", re.M)
+_AFTER_BLANK = re.compile(r"^[^\S\n]*\n(?=\S)", re.M)  # ends where a line follows a blank one
+_INDENTED = ("    ", "\t", " \t", "  \t", "   \t")
+_BULLET = re.compile(r"[-+*][ \t]|[-+*]$|\d{1,9}[.)]([ \t]|$)")
+
+
+# --------------------------------------------------------------------------- #
+# OpenCC
+# --------------------------------------------------------------------------- #
+
+
+def known_configs() -> tuple[str, ...]:
+    """OpenCC configurations shipped with the installed opencc package (``s2twp``, ...)."""
+    import opencc
+
+    return tuple(sorted(c.removesuffix(".json") for c in opencc.CONFIGS))
+
+
+@lru_cache(maxsize=None)
+def opencc_converter(config: str):
+    """The OpenCC converter for ``config``, built once per process (s2twp costs ~100 ms)."""
+    import opencc
+
+    name = config.removesuffix(".json")
+    if name not in known_configs():
+        raise InputError(f"unknown OpenCC configuration {config!r} (one of: {', '.join(known_configs())})")
+    return opencc.OpenCC(name)
+
+
+def default_config(source_lang: str, target_lang: str) -> str:
+    """The OpenCC configuration transkit uses for a language pair (``s2twp`` for zh-Hans to zh-Hant)."""
+    try:
+        return DEFAULT_CONFIGS[(source_lang, target_lang)]
+    except KeyError:
+        pairs = ", ".join(f"{a} -> {b}" for a, b in DEFAULT_CONFIGS)
+        raise InputError(f"cannot convert {source_lang} to {target_lang} (supported: {pairs})") from None
+
+
+def _reserved(text: str) -> set[str]:
+    """Private-use characters of the placeholder planes already present in ``text``."""
+    return set(_PUA.findall(text)) if _PUA.search(text) else set()
+
+
+def _fresh(reserved: set[str]) -> Iterable[str]:
+    """Placeholder characters not in ``reserved``, in code-point order."""
+    for lo, hi in _PUA_RANGES:
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            if ch not in reserved:
+                yield ch
+
+
+# --------------------------------------------------------------------------- #
+# The glossary lock
+# --------------------------------------------------------------------------- #
+
+
+class GlossaryLock:
+    """Replaces glossary terms by placeholders before OpenCC and restores their target forms after.
+
+    Matching is leftmost-longest over the source forms (``数据库`` wins over
+    ``数据``), with no notion of word boundaries: Chinese has none to respect.
+
+        >>> lock = GlossaryLock({"数据": "資料", "数据库": "資料庫"})
+        >>> locked, table = lock.lock("数据库和数据", set())
+        >>> len(locked), sorted(table.values())
+        (3, ['資料', '資料庫'])
+        >>> lock.restore(locked, table)
+        '資料庫和資料'
+    """
+
+    def __init__(self, pairs: Mapping[str, str]) -> None:
+        # Terms never span lines or contain the characters used as placeholders.
+        self.pairs = {
+            k: v
+            for k, v in pairs.items()
+            if k and k.strip() and not any(ch in k for ch in "\r\n\x00") and not _PUA.search(k)
+        }
+        self._automaton = None
+
+    def __bool__(self) -> bool:
+        return bool(self.pairs)
+
+    def _matcher(self):
+        if self._automaton is None:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for key in self.pairs:
+                automaton.add_word(key, len(key))
+            automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
+
+    def matches(self, text: str) -> list[tuple[int, int]]:
+        """Leftmost-longest, non-overlapping ``(start, end)`` matches of the source forms.
+
+        pyahocorasick's ``iter_long`` misses matches near the end of the text in
+        some cases, so the selection is made here from all matches.
+        """
+        if not self.pairs:
+            return []
+        longest: dict[int, int] = {}
+        for end, size in self._matcher().iter(text):
+            start = end - size + 1
+            if size > longest.get(start, 0):
+                longest[start] = size
+        out: list[tuple[int, int]] = []
+        pos = 0
+        for start in sorted(longest):
+            if start >= pos:
+                out.append((start, start + longest[start]))
+                pos = start + longest[start]
+        return out
+
+    def lock(self, text: str, reserved: set[str]) -> tuple[str, dict[str, str]]:
+        """``text`` with every match replaced by a placeholder, and the placeholder -> target table."""
+        found = self.matches(text)
+        if not found:
+            return text, {}
+        fresh = _fresh(reserved)
+        by_term: dict[str, str] = {}
+        table: dict[str, str] = {}
+        parts: list[str] = []
+        pos = 0
+        for start, end in found:
+            term = text[start:end]
+            ph = by_term.get(term)
+            if ph is None:
+                ph = by_term[term] = next(fresh)
+                table[ph] = self.pairs[term]
+            parts.append(text[pos:start])
+            parts.append(ph)
+            pos = end
+        parts.append(text[pos:])
+        return "".join(parts), table
+
+    @staticmethod
+    def restore(text: str, table: Mapping[str, str]) -> str:
+        if not table:
+            return text
+        pattern = re.compile("[" + "".join(table) + "]")
+        return pattern.sub(lambda m: table[m.group()], text)
+
+
+def _pairs_from(glossary: Any, source_lang: str, target_lang: str) -> dict[str, str]:
+    if glossary is None:
+        return {}
+    if isinstance(glossary, Mapping):
+        return dict(glossary)
+    method = getattr(glossary, "conversion_pairs", None)
+    if method is None:
+        raise TypeError("glossary must be a mapping or have conversion_pairs(source_lang, target_lang)")
+    return dict(method(source_lang, target_lang))
+
+
+# --------------------------------------------------------------------------- #
+# Ambiguity review
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """A place where a character with several possible targets was converted.
+
+    ``column`` is 1-based in code points of the source line; ``chosen`` is what
+    the conversion wrote (several characters when a phrase rule rewrote the
+    word). Characters inside glossary terms are left out: the glossary decided them.
+    """
+
+    line: int
+    column: int
+    char: str
+    chosen: str
+    candidates: tuple[str, ...]
+    context: str  # the converted text around the character
+    source_context: str
+
+    def __str__(self) -> str:
+        alts = "/".join(self.candidates)
+        return f"{self.line}:{self.column}: {self.char} -> {self.chosen} ({alts})  {self.context}"
+
+
+@lru_cache(maxsize=1)
+def _ambiguity_data() -> dict[str, dict[str, tuple[str, ...]]]:
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    with DATA.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            config, char, cands = line.rstrip("\n").split("\t")
+            out.setdefault(config, {})[char] = tuple(cands)
+    return out
+
+
+def ambiguous_chars(config: str) -> dict[str, tuple[str, ...]]:
+    """Characters that ``config`` can turn into several forms, with those forms (most frequent first).
+
+        >>> ambiguous_chars("s2twp")["发"]
+        ('發', '髮')
+    """
+    name = config.removesuffix(".json")
+    return _ambiguity_data().get(_SCRIPT_BASE.get(name, name), {})
+
+
+MIN_ATTESTED = 3
+
+
+def build_ambiguity(out: Path = DATA) -> None:
+    """Derive the one-to-many table from OpenCC itself (development time only).
+
+    Every word of jieba's dictionary (~350,000) is converted with each
+    script-level configuration; the forms a character takes, position by
+    position, are its candidates. Only configurations that never change a
+    word's length are probed, so the positions line up. A form must occur in
+    at least ``MIN_ATTESTED`` probe words: one-off readings of surnames and
+    archaic words would otherwise flag common characters (种 -> 种).
+    """
+    import jieba
+    import opencc
+
+    words = [ln.split(" ", 1)[0] for ln in Path(jieba.__file__).with_name("dict.txt").read_text(encoding="utf-8").splitlines() if ln.strip()]
+    blob = "\n".join(words)
+    rows: list[str] = []
+    for config in ("hk2s", "hk2t", "s2hk", "s2t", "s2tw", "t2hk", "t2s", "t2tw", "tw2s"):
+        converted = opencc.OpenCC(config).convert(blob).split("\n")
+        seen: dict[str, dict[str, int]] = {}
+        for w, o in zip(words, converted):
+            if len(w) != len(o):
+                continue
+            for s, t in zip(w, o):
+                counts = seen.setdefault(s, {})
+                counts[t] = counts.get(t, 0) + 1
+        for ch in sorted(seen):
+            forms = {t: k for t, k in seen[ch].items() if k >= MIN_ATTESTED}
+            if len(forms) > 1:
+                ranked = sorted(forms, key=lambda t: (-forms[t], t))
+                rows.append(f"{config}\t{ch}\t{''.join(ranked)}")
+    with out.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.write("# Derived from OpenCC by `python -m transkit.convert build`; do not edit.\n")
+        fh.write(f"# opencc {getattr(opencc, '__version__', '?')}; probes: jieba dict.txt ({len(words)} words)\n")
+        fh.write("# config<TAB>character<TAB>forms it takes, most frequent first\n")
+        for row in rows:
+            fh.write(row + "\n")
+
+
+# --------------------------------------------------------------------------- #
+# The converter
+# --------------------------------------------------------------------------- #
+
+
+# Work shared with forked workers (see Converter.convert_markdown).
+_FORK_JOB: tuple["Converter", list[str]] | None = None
+
+
+def _fork_worker(index: int) -> tuple[str, bool]:
+    converter, chunks = _FORK_JOB  # type: ignore[misc]
+    return converter._convert_markdown_serial(chunks[index])
+
+
+class Converter:
+    """Converts prose between two Chinese languages with one OpenCC configuration and a glossary lock."""
+
+    # Texts at least this long are converted in parallel chunks (see convert_markdown).
+    PARALLEL_THRESHOLD = 2_000_000
+
+    def __init__(self, source_lang: str, target_lang: str, opencc_config: str, pairs: Mapping[str, str] | None = None, glossary: Any = None) -> None:
+        self.source_lang = source_lang
+        self.target_lang = target_lang
+        self.config = opencc_config.removesuffix(".json")
+        self._pairs = dict(pairs) if pairs is not None else None
+        self._glossary = glossary
+        self._lock: GlossaryLock | None = None
+
+    @classmethod
+    def for_languages(cls, source_lang: str, target_lang: str, opencc_config: str | None = None, glossary: Any = None) -> "Converter":
+        """A converter between two language tags (``zh-CN``, ``zh-TW`` ... are accepted).
+
+        ``glossary`` is a mapping of source form to target form, or an object
+        with ``conversion_pairs(source_lang, target_lang)`` (the merged
+        glossary); it is asked for its pairs on first use. The OpenCC
+        configuration defaults to Taiwan phrasing (``s2twp``) for zh-Hant.
+        """
+        try:
+            src, dst = langs.normalize(source_lang), langs.normalize(target_lang)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        for tag in (src, dst):
+            if not langs.is_chinese(tag):
+                raise InputError(f"cannot convert {'from' if tag == src else 'to'} {tag}: only zh-Hans, zh-Hant and zh-HK are converted")
+        if src == dst:
+            raise InputError(f"source and target are both {src}: nothing to convert")
+        config = (opencc_config or default_config(src, dst)).removesuffix(".json")
+        if config not in known_configs():
+            raise InputError(f"unknown OpenCC configuration {config!r} (one of: {', '.join(known_configs())})")
+        return cls(src, dst, config, glossary=glossary)
+
+    # -- building blocks ----------------------------------------------------- #
+
+    @property
+    def lock(self) -> GlossaryLock:
+        if self._lock is None:
+            pairs = self._pairs if self._pairs is not None else _pairs_from(self._glossary, self.source_lang, self.target_lang)
+            self._lock = GlossaryLock(pairs)
+        return self._lock
+
+    def _opencc(self, text: str, sep: str) -> str:
+        """OpenCC on ``text``; NUL and lone surrogates pass through untouched."""
+        cc = opencc_converter(self.config)
+        if not _BARRIER.search(text):
+            return cc.convert(text)
+        parts = _BARRIER.split(text)
+        barriers = _BARRIER.findall(text)
+        done = cc.convert(sep.join(parts)).split(sep)
+        out = [done[0]]
+        for b, p in zip(barriers, done[1:]):
+            out.append(b)
+            out.append(p)
+        return "".join(out)
+
+    def convert_pieces(self, pieces: list[str], context: str | None = None) -> list[str]:
+        """Convert independent pieces of prose in one OpenCC call.
+
+        ``context`` is a string every piece comes from (the whole document),
+        scanned once for private-use characters to avoid; by default the
+        pieces themselves are scanned.
+        """
+        if not pieces:
+            return []
+        reserved = _reserved(context if context is not None else "".join(pieces))
+        fresh = _fresh(reserved)
+        sep = next(fresh)
+        reserved.add(sep)
+        joined = sep.join(pieces)
+        locked, table = self.lock.lock(joined, reserved)
+        out = self.lock.restore(self._opencc(locked, sep), table)
+        parts = out.split(sep)
+        if len(parts) != len(pieces):  # pragma: no cover - OpenCC never touches the separator
+            raise RuntimeError("OpenCC changed the piece separator; conversion aborted")
+        return parts
+
+    # -- public API ---------------------------------------------------------- #
+
+    def convert_text(self, plain: str) -> str:
+        """Convert plain text (no Markdown awareness) with the glossary lock applied."""
+        if not plain:
+            return plain
+        if not self.lock:
+            sep = next(_fresh(_reserved(plain)))
+            return self._opencc(plain, sep)
+        return self.convert_pieces([plain])[0]
+
+    def convert_document(self, doc: Document) -> str:
+        """Convert the prose of ``doc``; protected spans, line endings and line count are kept."""
+        template: list[str | int] = []
+        pieces: list[str] = []
+        _document_template(doc, 1, doc.line_count, doc.lines, template, pieces)
+        converted = self.convert_pieces(pieces, doc.text)
+        return "".join(converted[x] if isinstance(x, int) else x for x in template)
+
+    def convert_markdown(self, text: str, jobs: int = 0) -> str:
+        """Convert Markdown source text: the same result as ``convert_document``, faster on big files.
+
+        Only the regions that can hold protected spans are parsed (stretches
+        between blank lines with no backtick, bracket, angle bracket, URL,
+        e-mail, tilde or indentation cannot); the rest goes to OpenCC as is.
+        Texts over ``PARALLEL_THRESHOLD`` are cut at such stretches and
+        converted by ``jobs`` forked processes (0: one per available core).
+        """
+        if len(text) < self.PARALLEL_THRESHOLD:
+            return self._convert_markdown_serial(text)[0]
+        workers = jobs or _cores()
+        if workers < 2 or not _can_fork():
+            return self._convert_markdown_serial(text)[0]
+        chunks = _split_chunks(text, workers)
+        if len(chunks) < 2:
+            return self._convert_markdown_serial(text)[0]
+        results = self._run_forked(chunks)
+        if results is None or any(leak for _, leak in results[:-1]):
+            # A fence left open across a chunk boundary: the cut was not clean.
+            return self._convert_markdown_serial(text)[0]
+        return "".join(out for out, _ in results)
+
+    def explain(self, doc: Document) -> list[Ambiguity]:
+        """Every place in ``doc``'s prose where a character with several possible targets was converted."""
+        table = ambiguous_chars(self.config)
+        if not table:
+            return []
+        spots: list[tuple[int, int, str]] = []  # line, start column (0-based), prose text
+        for n in range(1, doc.line_count + 1):
+            if doc.is_code_line(n):
+                continue
+            for col, seg in _prose_segments(doc, n):
+                if any(ch in table for ch in seg):
+                    spots.append((n, col, seg))
+        if not spots:
+            return []
+        reserved = _reserved(doc.text)
+        locked_pieces: list[str] = []
+        origins: list[list[int | None]] = []  # per locked char: source index, None for a placeholder
+        tables: list[dict[str, str]] = []
+        for _, _, seg in spots:
+            locked, origin, tbl = self._lock_with_origin(seg, reserved)
+            locked_pieces.append(locked)
+            origins.append(origin)
+            tables.append(tbl)
+        all_reserved = set(reserved)
+        for tbl in tables:
+            all_reserved.update(tbl)
+        sep = next(_fresh(all_reserved))
+        converted = self._opencc(sep.join(locked_pieces), sep).split(sep)
+        found: list[Ambiguity] = []
+        for (n, col, seg), locked, conv, origin, tbl in zip(spots, locked_pieces, converted, origins, tables):
+            for i_locked, j_start, j_end in _align(locked, conv, set(tbl)):
+                src_i = origin[i_locked]
+                if src_i is None:
+                    continue
+                ch = seg[src_i]
+                cands = table.get(ch)
+                if not cands:
+                    continue
+                chosen = conv[j_start:j_end]
+                # context from the converted piece, locked terms shown in their target form
+                left = self.lock.restore(conv[max(0, j_start - 6) : j_start], tbl)
+                right = self.lock.restore(conv[j_end : j_end + 6], tbl)
+                found.append(
+                    Ambiguity(
+                        line=n,
+                        column=col + src_i + 1,
+                        char=ch,
+                        chosen=chosen,
+                        candidates=cands,
+                        context=f"{left}[{chosen}]{right}",
+                        source_context=seg[max(0, src_i - 6) : src_i + 7],
+                    )
+                )
+        return found
+
+    # -- internals ----------------------------------------------------------- #
+
+    def _lock_with_origin(self, seg: str, reserved: set[str]) -> tuple[str, list[int | None], dict[str, str]]:
+        matches = self.lock.matches(seg)
+        if not matches:
+            return seg, list(range(len(seg))), {}
+        fresh = _fresh(reserved)
+        out: list[str] = []
+        origin: list[int | None] = []
+        table: dict[str, str] = {}
+        by_term: dict[str, str] = {}
+        pos = 0
+        for start, end in matches:
+            for i in range(pos, start):
+                out.append(seg[i])
+                origin.append(i)
+            term = seg[start:end]
+            ph = by_term.get(term)
+            if ph is None:
+                ph = by_term[term] = next(fresh)
+                table[ph] = self.lock.pairs[term]
+            out.append(ph)
+            origin.append(None)
+            pos = end
+        for i in range(pos, len(seg)):
+            out.append(seg[i])
+            origin.append(i)
+        return "".join(out), origin, table
+
+    def _convert_markdown_serial(self, text: str) -> tuple[str, bool]:
+        """Convert ``text``; the flag says a code fence or comment was still open at its end."""
+        lines = split_lines(text)
+        regions, doc = _plan(text, lines)
+        template: list[str | int] = []
+        pieces: list[str] = []
+        for start, end, first in regions:
+            if first:
+                _document_template(doc, first, first + end - start - 1, doc.lines, template, pieces)
+            else:
+                template.append(len(pieces))
+                pieces.append("".join(lines[start:end]))
+        converted = self.convert_pieces(pieces, text)
+        leaked = bool(regions and regions[-1][2] and _open_at_end(doc))
+        return "".join(converted[x] if isinstance(x, int) else x for x in template), leaked
+
+    def _run_forked(self, chunks: list[str]) -> list[tuple[str, bool]] | None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _FORK_JOB
+        opencc_converter(self.config)  # build once, inherited by the workers
+        _ = self.lock and self.lock._matcher()
+        _FORK_JOB = (self, chunks)
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=ctx) as pool:
+                futures = [pool.submit(_fork_worker, i) for i in range(1, len(chunks))]
+                first = self._convert_markdown_serial(chunks[0])
+                return [first] + [f.result() for f in futures]
+        except (OSError, RuntimeError):  # pragma: no cover - no fork or a broken pool
+            return None
+        finally:
+            _FORK_JOB = None
+
+
+# --------------------------------------------------------------------------- #
+# Document walking
+# --------------------------------------------------------------------------- #
+
+
+def _prose_segments(doc: Document, n: int) -> list[tuple[int, str]]:
+    """Prose runs of line ``n``; a BOM on line 1 is not prose."""
+    segs = doc.prose_segments(n)
+    if n == 1 and segs and segs[0][0] == 0 and segs[0][1].startswith("\ufeff"):
+        col, text = segs[0]
+        segs = ([(1, text[1:])] if len(text) > 1 else []) + segs[1:]
+    return segs
+
+
+def _document_template(doc: Document, first: int, last: int, lines: list[str], template: list[str | int], pieces: list[str]) -> None:
+    """Append lines ``first..last`` of ``doc`` to a template: literals for protected text, piece indexes for prose."""
+    for n in range(first, last + 1):
+        line = lines[n - 1]
+        if doc.is_code_line(n):
+            template.append(line)
+            continue
+        body = line_body(line)
+        ending = line[len(body) :]
+        spans = doc.spans(n)
+        if not spans and not (n == 1 and body.startswith("\ufeff")):
+            if body:
+                template.append(len(pieces))
+                pieces.append(body)
+            if ending:
+                template.append(ending)
+            continue
+        pos = 0
+        for col, seg in _prose_segments(doc, n):
+            if col > pos:
+                template.append(body[pos:col])
+            template.append(len(pieces))
+            pieces.append(seg)
+            pos = col + len(seg)
+        if pos < len(body):
+            template.append(body[pos:])
+        if ending:
+            template.append(ending)
+
+
+def _open_at_end(doc: Document) -> bool:
+    """Whether a code block or HTML block runs to the last line (a fence or comment left open)."""
+    last = doc.line_count
+    if last == 0:
+        return False
+    from transkit.document import BlockKind
+
+    for block in reversed(doc.blocks):
+        if block.end_line < last:
+            break
+        if block.kind in (BlockKind.CODE, BlockKind.HTML):
+            return True
+    return False
+
+
+def _is_special(line: str) -> bool:
+    """Whether a line (ending included or not) might hold a protected span or be code."""
+    return bool(_SPECIAL_CHAR.search(line)) or "://" in line or "www." in line or line.startswith(_INDENTED)
+
+
+def _is_reset(prev: str, line: str) -> bool:
+    """A line where the scanner's state is clean: after a blank line, unindented, not a list item or fence-like."""
+    body = line_body(line)
+    if prev.strip() or not body.strip() or body[0] in " \t":
+        return False
+    if _BULLET.match(body):
+        return False
+    return body.rstrip() not in ("---", "+++")
+
+
+def _front_matter_end(bodies: list[str]) -> int:
+    """Index of the line closing a front matter block at the top, or -1 (mirrors the scanner)."""
+    fence = bodies[0].lstrip("\ufeff").rstrip() if bodies else ""
+    if fence not in ("---", "+++"):
+        return -1
+    closers = ("---", "...") if fence == "---" else ("+++",)
+    for j in range(1, len(bodies)):
+        if bodies[j].rstrip() in closers:
+            return j
+    return -1
+
+
+def _classify(text: str, lines: list[str], fm_end: int) -> tuple[list[int], list[int]]:
+    """Reset lines (0 first) and lines that might hold protected spans, both 0-based and sorted.
+
+    Regular expressions over the whole text do the work; per-line Python only
+    runs for the candidates. Lone CR line endings, which ``^`` does not see,
+    take a line-by-line loop.
+    """
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        starts, special = [0], []
+        prev_blank = False
+        for k, line in enumerate(lines):
+            blank = not line.strip()
+            if not blank:
+                if _is_special(line):
+                    special.append(k)
+                if prev_blank and k > fm_end and _is_reset("", line):
+                    starts.append(k)
+            prev_blank = blank
+        if (lines[0].startswith("\ufeff") or fm_end >= 0) and special[:1] != [0]:
+            special.insert(0, 0)
+        return starts, special
+    offsets = list(itertools.accumulate(map(len, lines), initial=0))
+    found: set[int] = set()
+    for pattern in (_SPECIAL_CHAR, _SPECIAL_TEXT, _INDENT_LINE):
+        for m in pattern.finditer(text):
+            found.add(bisect.bisect_right(offsets, m.start()) - 1)
+    if lines[0].startswith("\ufeff") or fm_end >= 0:
+        found.add(0)
+    starts = [0]
+    for m in _AFTER_BLANK.finditer(text):
+        k = bisect.bisect_right(offsets, m.end()) - 1
+        if k > fm_end and k > 0 and _is_reset("", lines[k]):
+            starts.append(k)
+    return starts, sorted(found)
+
+
+def _plan(text: str, lines: list[str]) -> tuple[list[tuple[int, int, int]], Document | None]:
+    """Split lines into regions and parse the ones that need it, all in one document.
+
+    Returns ``(regions, doc)``: each region is ``(start, end, first)`` with
+    0-based line bounds (end exclusive) and ``first`` the 1-based line of
+    ``doc`` where the region begins, or 0 for a *plain* region.
+
+    A region starts at a reset line (see :func:`_is_reset`). It is plain when
+    none of its lines can hold a protected span: the scanner then sees prose
+    with no spans, whatever surrounds it. The other regions, concatenated, are
+    parsed as one document: each begins at a reset line right after a blank
+    line, so the scanner starts it in a clean state, as it would in the whole
+    file. The exception is a code fence or comment left open at the end of a
+    region, which in the whole file runs on into the following lines; such a
+    region absorbs what follows it (more each round) until it closes.
+    """
+    n = len(lines)
+    if n == 0:
+        return [], None
+    fm_end = _front_matter_end([line_body(ln) for ln in lines]) if lines[0].lstrip("\ufeff")[:3] in ("---", "+++") else -1
+    starts, special = _classify(text, lines, fm_end)
+    starts.append(n)
+    segs = [(starts[i], starts[i + 1]) for i in range(len(starts) - 1)]
+    parse = [False] * len(segs)
+    for k in special:
+        parse[bisect.bisect_right(starts, k) - 1] = True
+    step = 1
+    while True:
+        runs: list[tuple[int, int]] = []  # segment index ranges [i, j) of parsed runs
+        i = 0
+        while i < len(segs):
+            if not parse[i]:
+                i += 1
+                continue
+            j = i
+            while j < len(segs) and parse[j]:
+                j += 1
+            runs.append((i, j))
+            i = j
+        if not runs:
+            return [(a, b, 0) for a, b in segs], None
+        texts: list[str] = []
+        firsts: list[int] = []
+        line_no = 1
+        for i, j in runs:
+            a, b = segs[i][0], segs[j - 1][1]
+            firsts.append(line_no)
+            line_no += b - a
+            texts.append("".join(lines[a:b]))
+        doc = Document.from_text("".join(texts))
+        # the last run can only leak when plain segments follow it
+        leaking = _leaking_runs(doc, firsts, runs[-1][1] < len(segs))
+        if not leaking:
+            break
+        for r in leaking:
+            j = runs[r][1]
+            for k in range(j, min(len(segs), j + step)):
+                parse[k] = True
+        step *= 2
+    regions: list[tuple[int, int, int]] = []
+    run_first = {i: f for (i, _), f in zip(runs, firsts)}
+    i = 0
+    while i < len(segs):
+        if not parse[i]:
+            regions.append((segs[i][0], segs[i][1], 0))
+            i += 1
+            continue
+        j = i
+        while j < len(segs) and parse[j]:
+            j += 1
+        regions.append((segs[i][0], segs[j - 1][1], run_first[i]))
+        i = j
+    return regions, doc
+
+
+def _leaking_runs(doc: Document, firsts: list[int], last_can_leak: bool) -> list[int]:
+    """Runs (given by their first line in ``doc``) with a code or HTML block still open on their last line.
+
+    Every run but the document's last ends with the blank line before a reset
+    line; a closed fence, comment or HTML block ends before that blank line.
+    """
+    from transkit.document import BlockKind
+
+    out: set[int] = set()
+    count = len(firsts)
+    for block in doc.blocks:
+        if block.kind is BlockKind.CODE or block.kind is BlockKind.HTML:
+            r = bisect.bisect_right(firsts, block.start_line) - 1
+            last_line = firsts[r + 1] - 1 if r + 1 < count else doc.line_count
+            if block.end_line >= last_line and (r + 1 < count or last_can_leak):
+                out.add(r)
+    return sorted(out)
+
+
+_CUT = re.compile(r"\n[ \t\u3000]*\r?\n(?=[^ \t\r\n])")
+
+
+def _split_chunks(text: str, count: int) -> list[str]:
+    """Cut ``text`` into about ``count`` chunks, each cut just before a reset line (never inside front matter)."""
+    size = len(text) // count
+    floor = 0
+    if text.lstrip("\ufeff")[:3] in ("---", "+++"):
+        lines = split_lines(text)
+        fm = _front_matter_end([line_body(ln) for ln in lines])
+        if fm >= 0:
+            floor = sum(len(ln) for ln in lines[: fm + 1])
+    chunks: list[str] = []
+    pos = 0
+    for _ in range(count - 1):
+        m = _CUT.search(text, max(pos + size, floor))
+        while m is not None:
+            eol = text.find("\n", m.end())
+            if _is_reset("", line_body(text[m.end() : eol + 1 if eol != -1 else len(text)])):
+                break
+            m = _CUT.search(text, m.end())
+        if m is None:
+            break
+        chunks.append(text[pos : m.end()])
+        pos = m.end()
+    chunks.append(text[pos:])
+    return [c for c in chunks if c]
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    import threading
+
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+# --------------------------------------------------------------------------- #
+# Alignment of a piece with its conversion, for the review list
+# --------------------------------------------------------------------------- #
+
+
+def _align(src: str, out: str, anchors: set[str]) -> list[tuple[int, int, int]]:
+    """Map each position of ``src`` to the range of ``out`` it became: ``(i, j_start, j_end)``.
+
+    Placeholders (``anchors``) are left unchanged by OpenCC and cut both
+    strings into corresponding chunks. Inside a chunk of equal length the
+    mapping is by position; otherwise difflib's matching blocks anchor it and a
+    rewritten phrase maps every source character to the whole replacement.
+    """
+    result: list[tuple[int, int, int]] = []
+    i = j = 0
+    src_chunks = _cut(src, anchors)
+    out_chunks = _cut(out, anchors)
+    if len(src_chunks) != len(out_chunks):  # pragma: no cover - anchors are never converted
+        return result
+    for a, b in zip(src_chunks, out_chunks):
+        if len(a) == len(b):
+            for k in range(len(a)):
+                result.append((i + k, j + k, j + k + 1))
+        else:
+            import difflib
+
+            for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+                if tag in ("equal",) or (tag == "replace" and a2 - a1 == b2 - b1):
+                    for k in range(a2 - a1):
+                        result.append((i + a1 + k, j + b1 + k, j + b1 + k + 1))
+                elif tag == "replace":
+                    for k in range(a1, a2):
+                        result.append((i + k, j + b1, j + b2))
+        i += len(a)
+        j += len(b)
+    return result
+
+
+def _cut(text: str, anchors: set[str]) -> list[str]:
+    """Split ``text`` so that every anchor character is its own chunk."""
+    if not anchors:
+        return [text]
+    out: list[str] = []
+    buf: list[str] = []
+    for ch in text:
+        if ch in anchors:
+            out.append("".join(buf))
+            out.append(ch)
+            buf = []
+        else:
+            buf.append(ch)
+    out.append("".join(buf))
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover
+    if sys.argv[1:] == ["build"]:
+        build_ambiguity()
+        print(f"wrote {DATA}")
+    else:
+        print("usage: python -m transkit.convert build", file=sys.stderr)
+        sys.exit(2)
