@@ -13,7 +13,7 @@ from conftest import LOCALES, ROOT, run_cli
 def test_check_locales_is_clean():
     r = run_cli("check", "locales")
     assert r.exit_code == 0, r
-    assert re.fullmatch(r"3 documents \(en, zh-Hans, zh-Hant\), \d+ sections: no findings\.\n", r.stdout), r.stdout
+    assert re.fullmatch(r"3 documents and 3 catalogs \(en, zh-Hans, zh-Hant\), \d+ sections: no findings\.\n", r.stdout), r.stdout
     assert r.stderr == ""
 
 
@@ -178,3 +178,52 @@ def test_output_file(tmp_path):
     out = tmp_path / "report.json"
     r = run_cli("lint", str(f), "--format", "json", "-o", str(out))
     assert r.stdout == "" and json.loads(out.read_text(encoding="utf-8"))["summary"]["findings"] == 1
+
+
+# -- the click-free fast path ----------------------------------------------------------- #
+
+
+@pytest.mark.parametrize(
+    "command,argv",
+    [
+        ("lint", ["a.md"]),
+        ("lint", ["a.md", "b", "--lang", "zh-TW", "--select", "TK5,TK3", "--select=TK2", "--ignore", "TK302", "--format=json", "-o", "x.json", "--fail-on", "error", "--no-cache", "-j", "2"]),
+        ("lint", ["--source", "en.md", "--source-lang=en", "zh.md", "--config", "t.toml", "--jobs=0", "--", "-weird.md"]),
+        ("check", []),
+        ("check", ["locales", "--format", "sarif", "--output", "o.sarif"]),
+    ],
+)
+def test_fast_path_parses_exactly_like_click(command, argv):
+    from transkit.cli import cli
+    from transkit.commands import parse_fast
+
+    fast = parse_fast(command, argv)
+    ctx = cli.commands[command].make_context(command, list(argv))
+    assert fast == ctx.params
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["a.md", "--format", "xml"], ["a.md", "--bogus"], [], ["a.md", "-j", "x"], ["a.md", "--no-cache=1"]])
+def test_fast_path_defers_to_click_for_anything_unusual(argv):
+    from transkit.commands import parse_fast
+
+    assert parse_fast("lint", argv) is None
+
+
+def test_fast_path_options_mirror_the_click_options():
+    from transkit.cli import cli
+    from transkit.commands import FAST_OPTIONS
+
+    for command, spec in FAST_OPTIONS.items():
+        click_opts = {opt: p.name for p in cli.commands[command].params for opt in p.opts if opt.startswith("-") and p.name not in ("help",)}
+        assert {o: name for o, (name, _) in spec.items()} == click_opts
+
+
+def test_lint_does_not_import_click(tmp_path):
+    import subprocess
+    import sys
+
+    f = tmp_path / "a.zh-TW.md"
+    f.write_text("向量資料庫。\n", encoding="utf-8")
+    code = "import sys, runpy; sys.argv=['transkit','lint',sys.argv[1],'--no-cache']\ntry:\n    runpy.run_module('transkit', run_name='__main__')\nexcept SystemExit as e:\n    print('click' in sys.modules, e.code)"
+    out = subprocess.run([sys.executable, "-c", code, str(f)], capture_output=True, text=True).stdout
+    assert out.strip().endswith("False 0"), out

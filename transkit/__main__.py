@@ -1,6 +1,6 @@
 """``python -m transkit``: the same as the ``transkit`` command."""
 
-from transkit.cli import main
+from transkit.entry import main
 
 if __name__ == "__main__":
     main()

@@ -145,10 +145,12 @@ class Summary:
     sections: int = 0
     by_severity: tuple[tuple[str, int], ...] = ()
     skipped: int = 0
+    catalogs: int = 0
 
     def to_dict(self, diagnostics: list[Diagnostic]) -> dict:
         return {
             "documents": self.documents,
+            "catalogs": self.catalogs,
             "languages": list(self.languages),
             "sections": self.sections,
             "findings": len(diagnostics),

@@ -49,6 +49,7 @@ class FileOutcome:
     sections: int = 0
     skipped: bool = False
     collected: dict[str, object] = field(default_factory=dict)
+    catalog: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -58,11 +59,12 @@ class FileOutcome:
             "sections": self.sections,
             "skipped": self.skipped,
             "collected": self.collected,
+            "catalog": self.catalog,
         }
 
     @classmethod
     def from_dict(cls, d: dict) -> "FileOutcome":
-        return cls(d["path"], d["lang"], [Diagnostic.from_dict(x) for x in d["diagnostics"]], d["sections"], d["skipped"], d.get("collected") or {})
+        return cls(d["path"], d["lang"], [Diagnostic.from_dict(x) for x in d["diagnostics"]], d["sections"], d["skipped"], d.get("collected") or {}, d.get("catalog", False))
 
 
 # --------------------------------------------------------------------------- #
@@ -239,7 +241,7 @@ def lint_file(
     if path.suffix.lower() in CATALOG_SUFFIXES:
         from transkit.catalog import lint_po
 
-        return FileOutcome(shown, None, diags + list(lint_po(shown, text, config, resources, checks)))
+        return FileOutcome(shown, None, diags + list(lint_po(shown, text, config, resources, checks)), catalog=True)
     lg, guessed = resolve_lang(path, text, lang or known_lang)
     if guessed:
         diags.append(
@@ -520,7 +522,8 @@ def _finish(outcomes: list[FileOutcome], extra: list[Diagnostic]) -> LintResult:
     diags = [d for o in outcomes for d in o.diagnostics] + extra
     diags.sort(key=lambda d: d.sort_key)
     summary = Summary(
-        documents=sum(1 for o in outcomes if not o.skipped),
+        documents=sum(1 for o in outcomes if not o.skipped and not o.catalog),
+        catalogs=sum(1 for o in outcomes if o.catalog),
         languages=tuple(sorted({o.lang for o in outcomes if o.lang})),
         sections=sum(o.sections for o in outcomes),
         skipped=sum(1 for o in outcomes if o.skipped),

@@ -60,7 +60,10 @@ def _visible(s: str) -> str:
 
 def summary_line(summary: dict) -> str:
     langs = ", ".join(summary["languages"]) or "none"
-    head = f"{summary['documents']} document{'s' if summary['documents'] != 1 else ''} ({langs}), {summary['sections']} sections"
+    head = f"{summary['documents']} document{'s' if summary['documents'] != 1 else ''}"
+    if summary.get("catalogs"):
+        head += f" and {summary['catalogs']} catalog{'s' if summary['catalogs'] != 1 else ''}"
+    head += f" ({langs}), {summary['sections']} sections"
     if summary.get("skipped"):
         head += f", {summary['skipped']} skipped"
     n = summary["findings"]
