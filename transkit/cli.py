@@ -17,24 +17,19 @@ from transkit import __version__
 from transkit.errors import TranskitError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-REPORT_FORMATS = ("text", "json", "sarif", "github")
+from transkit.commands import FAIL_ON, REPORT_FORMATS
 
 
 def _split(values: tuple[str, ...] | None) -> list[str]:
-    out: list[str] = []
-    for v in values or ():
-        out.extend(s.strip() for s in v.split(",") if s.strip())
-    return out
+    from transkit.commands import split_values
+
+    return split_values(values)
 
 
 def _selectors(values: tuple[str, ...] | None, option: str) -> list[str]:
-    from transkit.checks import is_valid_selector
+    from transkit.commands import selectors
 
-    sels = _split(values)
-    for s in sels:
-        if not is_valid_selector(s):
-            raise click.BadParameter(f"unknown check selector {s!r} (a code such as TK401, a prefix such as TK4, or a check name)", param_hint=option)
-    return sels
+    return selectors(values, option)
 
 
 def _config(path: Path, config_file: str | None):
@@ -49,31 +44,12 @@ def _open_output(output: str | None):
     return open(output, "w", encoding="utf-8", newline="\n"), True
 
 
-def _report(result, fmt: str, output: str | None, fail_on) -> int:
-    from transkit.report import get
-
-    render = get(fmt)
-    out, close = _open_output(output)
-    try:
-        render(result, out)
-    finally:
-        if close:
-            out.close()
-    return 1 if result.fails(fail_on) else 0
-
-
-def _fail_on(value: str | None, config):
-    from transkit.diagnostics import Severity
-
-    return Severity.parse(value) if value else config.fail_on
-
-
 _common_options = [
     click.option("--select", multiple=True, metavar="CODES", help="Only these checks: codes, prefixes (TK4) or names, comma-separated."),
     click.option("--ignore", multiple=True, metavar="CODES", help="Skip these checks (added to the config's ignore list)."),
     click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True, help="Report format."),
     click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout."),
-    click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that makes the exit code 1 [config: fail-on, default warning]."),
+    click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest severity that makes the exit code 1 [config: fail-on, default warning]."),
     click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one."),
     click.option("--no-cache", is_flag=True, help="Do not read or write the result cache."),
     click.option("-j", "--jobs", type=click.IntRange(0), default=0, metavar="N", help="Worker processes for big trees [default: one per core]."),
@@ -98,49 +74,21 @@ def cli() -> None:
 @click.option("--source", type=click.Path(path_type=Path), metavar="FILE", help="Run the pair checks against this source document.")
 @click.option("--source-lang", metavar="LANG", help="Language of --source [default: the config's source, en].")
 @common
-def lint(paths, lang, source, source_lang, select, ignore, fmt, output, fail_on, config_file, no_cache, jobs) -> int:
+def lint(**params) -> int:
     """Lint Markdown files, directories and PO catalogs."""
-    from transkit import lang as langs
-    from transkit.lint import lint_paths
+    from transkit.commands import run_lint
 
-    if lang:
-        try:
-            lang = langs.normalize(lang)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--lang") from None
-    config = _config(paths[0], config_file)
-    result = lint_paths(
-        list(paths),
-        config,
-        lang=lang,
-        source=source,
-        source_lang=source_lang,
-        select_=_selectors(select, "--select"),
-        ignore_=_selectors(ignore, "--ignore"),
-        use_cache=not no_cache,
-        jobs=jobs,
-    )
-    return _report(result, fmt, output, _fail_on(fail_on, config))
+    return run_lint(**params)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @common
-def check(paths, select, ignore, fmt, output, fail_on, config_file, no_cache, jobs) -> int:
+def check(**params) -> int:
     """Run every check the configuration describes on PATHS (default: .)."""
-    from transkit.lint import check_project
+    from transkit.commands import run_check
 
-    paths = list(paths) or [Path(".")]
-    config = _config(paths[0], config_file)
-    result = check_project(
-        paths,
-        config,
-        select_=_selectors(select, "--select"),
-        ignore_=_selectors(ignore, "--ignore"),
-        use_cache=not no_cache,
-        jobs=jobs,
-    )
-    return _report(result, fmt, output, _fail_on(fail_on, config))
+    return run_check(**params)
 
 
 @cli.command("checks")
@@ -367,7 +315,7 @@ def _align_tree(source, translations, fmt, output, source_lang, lang, config, jo
         raise TranskitError(f"{source} is a directory, so every translation must be one too: {', '.join(not_dirs)}")
     if fmt == "html":
         raise TranskitError("--format html takes files, not directories (align one file and its translations)")
-    entries = align_tree(source, list(translations), config=config, source_lang=source_lang, lang=lang, jobs=jobs)
+    entries = align_tree(source, list(translations), config=config, source_lang=source_lang, lang=lang, jobs=jobs, want=(fmt,))
     out, close = _open_output(output)
     try:
         if fmt == "json":
