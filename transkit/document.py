@@ -152,6 +152,8 @@ _TABLE_DELIM = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)
 _FM_KEY = re.compile(r"^([ \t]*(?:-[ \t]+)?)([^\s:#\-\[\]{}'\"][^:#]*?|\"[^\"]*\"|'[^']*')([ \t]*):(?=\s|$)")
 _TOML_KEY = re.compile(r"^([ \t]*)([A-Za-z0-9_.\-\"']+?)([ \t]*)=")
 _NUMBER = re.compile(r"^(?:(\d+(?:\.\d+)*)(\.|、|\)|：|:)?[ \t]+|(\d+(?:\.\d+)*)([.、])(?=\S)|(第[一二三四五六七八九十百零〇\d]+[章节節部篇])[ \t、：:]*)")
+# First characters that may open a block other than a paragraph (with "|" anywhere for tables).
+_BLOCK_START = frozenset("#=-*_<>+0123456789[`~")
 _HEADING_ID = re.compile(r"[ \t]*\{#[^}]*\}[ \t]*$")
 
 # Inline patterns; columns are code points inside one line.
@@ -720,6 +722,20 @@ class _Scanner:
                 self._code(i, end, info="")
                 prev_blank = False
                 i = end + 1
+                continue
+
+            # Plain prose (the common case): no block construct can start here.
+            if stripped[0] not in _BLOCK_START and "|" not in body:
+                if quote_start is not None and not prev_blank:
+                    self._inline(i)
+                    i += 1
+                    continue
+                close_quote(i - 1)
+                if para_start is None:
+                    para_start = i
+                self._inline(i)
+                prev_blank = False
+                i += 1
                 continue
 
             # Setext underline closes the open paragraph as a heading.
