@@ -167,7 +167,9 @@ def test_later_files_override_earlier_entries(tmp_path, sample):
     assert gl.problems([sample, own])[0].message.startswith("also defined in")
 
 
-def test_load_merged_uses_config_paths_and_caches_by_mtime(tmp_path, sample):
+def test_load_merged_uses_config_paths_and_caches_by_mtime(tmp_path, sample, monkeypatch):
+    monkeypatch.setenv("TRANSKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TRANSKIT_NO_CACHE", raising=False)
     cfg = Config(root=tmp_path, glossaries=("sample.toml",), shipped_glossaries=False)
     a = gl.load_merged(cfg)
     assert gl.load_merged(cfg) is a
@@ -178,6 +180,28 @@ def test_load_merged_uses_config_paths_and_caches_by_mtime(tmp_path, sample):
     b = gl.load_merged(cfg)
     assert b is not a and b.fingerprint() != fp
     assert b.find("token").preferred("zh-Hans") == "标记"
+
+
+def test_parsed_glossary_is_cached_on_disk_across_processes(tmp_path, sample, monkeypatch):
+    monkeypatch.setenv("TRANSKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TRANSKIT_NO_CACHE", raising=False)
+    cfg = Config(root=tmp_path, glossaries=("sample.toml",), shipped_glossaries=False)
+    gl._load_cached.cache_clear()
+    first = gl.load_merged(cfg)
+    stored = list((tmp_path / "cache" / "glossary").glob("*.pickle"))
+    assert len(stored) == 1
+    gl._load_cached.cache_clear()
+    assert gl.load_merged(cfg).fingerprint() == first.fingerprint()
+    # A broken entry is a miss, never an error.
+    stored[0].write_bytes(b"not a pickle")
+    gl._load_cached.cache_clear()
+    assert gl.load_merged(cfg).fingerprint() == first.fingerprint()
+    # Switched off: nothing written.
+    monkeypatch.setenv("TRANSKIT_NO_CACHE", "1")
+    monkeypatch.setenv("TRANSKIT_CACHE_DIR", str(tmp_path / "other"))
+    gl._load_cached.cache_clear()
+    gl.load_merged(cfg)
+    assert not (tmp_path / "other").exists()
 
 
 def test_load_merged_missing_project_file_is_an_error(tmp_path):
@@ -273,6 +297,20 @@ def test_forbidden_hits_are_forbidden_strings_outside_accepted_ones(parts):
         assert not any(a <= h.start and h.end <= b and (b - a) > (h.end - h.start) for a, b in accepted)
     # Recall: a forbidden string surrounded by neutral text is always found.
     assert [h.text for h in idx.forbidden(f"的{text}的令牌的")][-1:] == ["令牌"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["資料", "資料庫", "庫", "ab", "b", "📚", "é", "的", "\n", " ", "A"]), max_size=20),
+    st.sets(st.sampled_from(["資料", "資料庫", "料庫", "ab", "b", "📚的", "é資"]), min_size=1),
+)
+def test_matcher_finds_what_a_naive_search_finds(parts, keys):
+    text = "".join(parts)
+    m = gl.Matcher({k: k.upper() for k in keys})
+    naive = sorted((i, i + len(k), k) for k in keys for i in range(len(text)) if text.startswith(k, i))
+    assert sorted((a, b, k) for a, b, k, _ in m.find(text)) == naive
+    doc = Document.from_text(text)
+    assert m.lines(doc) == sorted({text.count("\n", 0, a) + 1 for a, _, _ in naive})
 
 
 def test_masked_lines_skip_code_and_urls(g):
@@ -474,6 +512,12 @@ def test_cli_suggest_prints_toml(cli, tmp_path):
     (tmp_path / "en.md").write_text(EN, encoding="utf-8")
     (tmp_path / "zh.md").write_text(ZH, encoding="utf-8")
     r = cli("glossary", "suggest", str(tmp_path / "en.md"), str(tmp_path / "zh.md"), "--lang", "zh-CN", cwd=tmp_path)
+    assert r.exit_code == 0, r
+    # The shipped glossary knows SFT and quantization already: only new pairs are printed.
+    shipped = {t.en for t in gl.parse_text(r.stdout, "stdout")}
+    assert "SFT" not in shipped and "Quantization" not in shipped
+    (tmp_path / "transkit.toml").write_text("shipped-glossaries = false\n", encoding="utf-8")
+    r = cli("glossary", "suggest", "en.md", "zh.md", "--lang", "zh-CN", cwd=tmp_path)
     assert r.exit_code == 0, r
     terms = gl.parse_text(r.stdout, "stdout")
     assert {"SFT", "Quantization", "Model merging"} <= {t.en for t in terms}

@@ -163,20 +163,25 @@ def project_run(files: dict[str, str], lang: str, config: Config):
 
 def test_tk403_reports_the_minority_rendering_across_files(config):
     files = {"a.md": "詞元很多。\n", "b.md": "# 標題\n\n每個詞元。\n", "c.md": "第一行\n每個符記都算。\n"}
-    assert project_run(files, "zh-Hant", config) == [("c.md", 2, 3, "'token' is rendered 符記 here but 詞元 in 2 file(s) of this language")]
+    assert project_run(files, "zh-Hant", config) == [("c.md", 2, 3, "'token' is rendered 符記 here but 詞元 in 2 other file(s) of this language")]
 
 
 def test_tk403_tie_goes_to_the_preferred_rendering_and_english_is_ignored(config):
     files = {"a.md": "符記與 token\n", "b.md": "詞元\n"}
-    assert project_run(files, "zh-Hant", config) == [("a.md", 1, 1, "'token' is rendered 符記 here but 詞元 in 1 file(s) of this language")]
+    assert project_run(files, "zh-Hant", config) == [("a.md", 1, 1, "'token' is rendered 符記 here but 詞元 in 1 other file(s) of this language")]
 
 
-def test_tk403_one_file_mixing_two_renderings(config):
-    assert project_run({"a.md": "詞元\n\n符記\n"}, "zh-Hant", config) == [("a.md", 3, 1, "'token' is rendered 符記 here but 詞元 in this file of this language")]
+def test_tk403_leaves_mixed_files_and_contained_renderings_alone(config, tmp_path):
+    # A file mixing renderings does not vote: an allowed rendering is often a plain word too.
+    assert project_run({"a.md": "詞元\n\n符記\n", "b.md": "詞元\n"}, "zh-Hant", config) == []
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[[term]]\nen = "application"\nzh-Hans = "应用程序"\nzh-Hant = "應用程式"\nallowed.zh-Hans = ["应用"]\n', encoding="utf-8")
+    cfg = Config(root=tmp_path, glossaries=("extra.toml",), shipped_glossaries=False)
+    assert project_run({"a.md": "应用很广\n", "b.md": "安装应用程序\n", "c.md": "应用程序\n"}, "zh-Hans", cfg) == []
 
 
 def test_tk403_through_the_lint_workflow(config, tmp_path):
-    for name, text in (("a.zh-TW.md", "# 一\n\n詞元很多。\n"), ("b.zh-TW.md", "# 二\n\n符記很多，詞元也是。\n"), ("c.zh-TW.md", "# 三\n\n詞元。\n")):
+    for name, text in (("a.zh-TW.md", "# 一\n\n詞元很多。\n"), ("b.zh-TW.md", "# 二\n\n符記很多。\n"), ("c.zh-TW.md", "# 三\n\n詞元。\n")):
         (tmp_path / name).write_text(text, encoding="utf-8")
     result = lint_paths(sorted(tmp_path.glob("*.md")), config, select_=["TK403"])
     assert [(Path(d.path).name, d.line, d.column, d.related.line) for d in result.diagnostics] == [("b.zh-TW.md", 3, 1, 3)]

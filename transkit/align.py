@@ -36,6 +36,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import sub as _sub
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from transkit.document import Block, BlockKind, Document, Section, SpanKind
@@ -272,13 +273,10 @@ _SHAPE_KINDS = (
     BlockKind.HTML,
 )
 _SHAPE_INDEX = {k: i for i, k in enumerate(_SHAPE_KINDS)}
-# Anchors a translation keeps verbatim: inline code, URLs, code blocks.
-_KEEP_PREFIXES = frozenset({"c:", "u:", "k:"})
 _BODY_SKIP = (BlockKind.HEADING, BlockKind.TABLE_DELIMITER)
 _URL_KINDS = frozenset({SpanKind.URL, SpanKind.AUTOLINK, SpanKind.LINK_DESTINATION, SpanKind.REFERENCE})
 _HTML_URL = re.compile(r"(?:src|href)\s*=\s*[\"']?([^\"'\s>]+)")
-_STOP_NUMBERS = frozenset({"0", "1", "2", "a", "i", "s", "t"})
-_HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_STOP_TOKENS = frozenset({"0", "1", "2", "a", "i", "s", "t"})
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]")
 
 
@@ -300,6 +298,13 @@ class _Unit:
     weight_total: float = 0.0
     shared: frozenset[str] = frozenset()
     lost: float = 0.0  # weight of kept-in-translation anchors (code, URLs) the other document lacks
+    keep: frozenset[str] = frozenset()  # its anchors of the kinds translations keep verbatim
+    # Filled in by _Scorer for quick comparisons:
+    share: float = 0.0
+    shape_sum: int = 0
+    title_shared: frozenset[str] = frozenset()
+    title_key: str = ""
+    number_key: str = ""
     emoji: tuple[str, ...] = ()
 
 
@@ -384,17 +389,18 @@ class _Features:
             if p:
                 prose_parts.append(p)
             tokens.extend(t)
+        keep = frozenset(tokens)  # so far only code, URL and code-block anchors
         prose = " ".join(prose_parts)
         if prose:
             tokens.extend(_text_tokens(prose))
         title = sec.title or ""
         title_tokens: list[str] = []
         if not sec.is_preamble:
-            title_tokens = _text_tokens(title)
+            title_tokens = [t for t in _text_tokens(title) if t not in _STOP_TOKENS]
             tokens.extend(title_tokens)
         return _Unit(
             index=index,
-            tokens=set(tokens),
+            tokens=set(tokens) - _STOP_TOKENS,
             prose=prose,
             title=title,
             title_tokens=frozenset(title_tokens),
@@ -405,13 +411,17 @@ class _Features:
             size=_size(title) + _size(prose),
             start=offset / doc_size if doc_size else 0.0,
             emoji=sec.emoji,
+            keep=keep,
         )
 
     def block_unit(self, block: Block, index: int, total: float, offset: float) -> _Unit:
-        prose, tokens = self.block_tokens(block)
+        prose, tokens = self.block_tokens(block, words=False)
+        keep = frozenset(tokens)
+        if prose:
+            tokens.extend(_text_tokens(prose))
         return _Unit(
             index=index,
-            tokens=set(tokens),
+            tokens=set(tokens) - _STOP_TOKENS,
             prose=prose,
             title="",
             title_tokens=frozenset(),
@@ -421,6 +431,7 @@ class _Features:
             shape=(),
             size=max(1, _size(prose)) if block.kind is not BlockKind.CODE else block.end_line - block.start_line + 1,
             start=offset / total if total else 0.0,
+            keep=keep,
         )
 
 
@@ -431,9 +442,7 @@ def _text_tokens(prose: str) -> list[str]:
     digit, and neither holds a colon); other anchors carry a prefix such as "u:".
     """
     out = _WORD_OR_NUMBER.findall(prose.lower())
-    if _STOP_NUMBERS.intersection(out):
-        out = [t for t in out if t not in _STOP_NUMBERS]
-    if _EMOJI.search(prose):
+    if not prose.isascii() and _EMOJI.search(prose):
         out.extend(["e:" + e for e in _EMOJI.findall(prose)])
     return out
 
@@ -449,13 +458,13 @@ def _link_url(frag: str) -> str:
 
 
 def _size(text: str) -> int:
-    """Length without spaces, a Han character counted as three.
+    """Length in UTF-8 bytes, spaces left out.
 
-    A Han character carries about as much as a short English word: weighed so,
-    a section's share of its document is comparable across languages.
+    A Han character (three bytes) carries about as much as a short English
+    word: weighed so, a section's share of its document is comparable across
+    languages.
     """
-    han = sum(map(len, _HAN_RUN.findall(text)))
-    return len(text) - text.count(" ") + 2 * han
+    return len(text.encode("utf-8", "surrogatepass")) - text.count(" ")
 
 
 # --------------------------------------------------------------------------- #
@@ -654,48 +663,114 @@ class _PairContext:
         ]
 
 
+_MATCHERS: dict[tuple[int, str, str], tuple[object, object]] = {}
+
+
 def _glossary_matchers(resources, source_lang: str, target_lang: str):
-    """Token extractors for glossary term pairs, or None when there is no glossary yet."""
+    """Token extractors (text -> ["g:<term id>", ...]) for each side, or None without a glossary.
+
+    Built once per glossary and language pair. Renderings of one term (its
+    variants, several accepted translations) share one id, so "LLM" against
+    either 大语言模型 or 大型语言模型 is the same anchor.
+    """
     if resources is None:
         return None
     try:
         glossary = resources.glossary
-        pairs = list(glossary.term_pairs(source_lang, target_lang))
     except (ImportError, AttributeError, NotImplementedError):
+        return None  # no glossary module yet
+    key = (id(glossary), source_lang, target_lang)
+    hit = _MATCHERS.get(key)
+    if hit is not None and hit[0] is glossary:
+        return hit[1]
+    try:
+        pairs = list(glossary.term_pairs(source_lang, target_lang))
+    except (AttributeError, NotImplementedError, ValueError):
         return None
+    # Union-find over renderings: connected renderings are one term.
+    parent: dict[tuple[int, str], tuple[int, str]] = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    src_latin, tgt_latin = not _is_zh(source_lang), not _is_zh(target_lang)
     clean: list[tuple[str, str]] = []
     for p in pairs:
-        try:
-            a, b = p[0], p[1]
-        except (TypeError, IndexError):
+        if not (isinstance(p, tuple) and len(p) >= 2 and isinstance(p[0], str) and isinstance(p[1], str)):
             continue
-        if isinstance(a, str) and isinstance(b, str) and a.strip() and b.strip() and a.lower() != b.lower():
-            clean.append((a.strip(), b.strip()))
-    if not clean:
-        return None
+        a, b = p[0].strip(), p[1].strip()
+        if not a or not b or a.lower() == b.lower():
+            continue  # a term kept as is is already a word anchor
+        a = a.lower() if src_latin else a
+        b = b.lower() if tgt_latin else b
+        clean.append((a, b))
+        ra, rb = find((0, a)), find((1, b))
+        if ra != rb:
+            parent[ra] = rb
+    matchers = None
+    if clean:
+        ids: dict[tuple[int, str], int] = {}
+        src_terms: dict[str, int] = {}
+        tgt_terms: dict[str, int] = {}
+        for a, b in clean:
+            root = find((0, a))
+            k = ids.setdefault(root, len(ids))
+            src_terms[a] = k
+            tgt_terms[b] = k
+        matchers = (_term_finder(src_terms, src_latin), _term_finder(tgt_terms, tgt_latin))
+    _MATCHERS[key] = (glossary, matchers)
+    return matchers
 
-    def build(terms: list[tuple[str, int]], latin: bool):
-        import ahocorasick
 
-        auto = ahocorasick.Automaton()
-        for term, k in terms:
-            key = term.lower() if latin else term
-            ids = auto.get(key, None) if key in auto else None
-            auto.add_word(key, (ids or ()) + (k,))
-        auto.make_automaton()
+def _term_finder(terms: dict[str, int], latin: bool):
+    """(text, word tokens) -> set of glossary tokens.
 
-        def find(text: str) -> list[str]:
-            hay = text.lower() if latin else text
-            out = []
-            for end, ids in auto.iter(hay):
-                out.extend(f"g:{k}" for k in ids)
+    Latin terms are looked up by their first word among the unit's word
+    tokens (whole words only: "art" is not in "start"), then checked as a
+    phrase; Chinese terms go through an Aho-Corasick automaton.
+    """
+    names = {k: f"g:{k}" for k in set(terms.values())}
+    if latin:
+        by_first: dict[str, list[tuple[str, frozenset[str], str]]] = {}
+        for term, k in terms.items():
+            words = _WORD_OR_NUMBER.findall(term)
+            if words and len(term) > 1:
+                by_first.setdefault(words[0], []).append((term, frozenset(words), names[k]))
+
+        def find_latin(text: str, tokens: set[str]) -> set[str]:
+            out: set[str] = set()
+            hay = None
+            for w in by_first.keys() & tokens:
+                for term, words, name in by_first[w]:
+                    if term != w:
+                        if not words <= tokens:
+                            continue
+                        if hay is None:
+                            hay = " ".join(text.lower().split())
+                        if term not in hay:
+                            continue
+                    out.add(name)
             return out
 
-        return find
+        return find_latin
 
-    src_terms = [(a, k) for k, (a, _) in enumerate(clean)]
-    tgt_terms = [(b, k) for k, (_, b) in enumerate(clean)]
-    return build(src_terms, not _is_zh(source_lang)), build(tgt_terms, not _is_zh(target_lang))
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for term, k in terms.items():
+        if len(term) > 1:  # a single character matches everywhere
+            auto.add_word(term, names[k])
+    if not len(auto):
+        return lambda text, tokens: set()
+    auto.make_automaton()
+
+    def find_han(text: str, tokens: set[str]) -> set[str]:
+        return {name for _, name in auto.iter_long(text)}
+
+    return find_han
 
 
 class _Scorer:
@@ -711,9 +786,9 @@ class _Scorer:
         if terms:
             find_s, find_t = terms
             for u in su:
-                u.tokens.update(find_s(u.title + " " + u.prose))
+                u.tokens.update(find_s(u.title + " " + u.prose, u.tokens))
             for u in tu:
-                u.tokens.update(find_t(u.title + " " + u.prose))
+                u.tokens.update(find_t(u.title + " " + u.prose, u.tokens))
         # Tokens that occur on both sides, weighted by rarity (inverse document frequency).
         df: Counter[str] = Counter()
         s_vocab: set[str] = set()
@@ -734,19 +809,31 @@ class _Scorer:
         # keeps most of them, one that a unit has and the other document lacks
         # is evidence against every pairing of that unit ("lost" weight); when
         # the translation drops them wholesale (links removed), it is not.
-        for units, vocab, other in ((su, s_vocab, t_vocab), (tu, t_vocab, s_vocab)):
-            keep = {t for t in vocab if t[:2] in _KEEP_PREFIXES}
+        for units, other in ((su, t_vocab), (tu, s_vocab)):
+            keep: set[str] = set()
+            for u in units:
+                keep.update(u.keep)
             if not keep:
                 continue
             rate = len(keep & other) / len(keep)
             if rate < 0.5:
                 continue
             for u in units:
-                lost = [t for t in u.tokens if t[:2] in _KEEP_PREFIXES and t not in shared]
+                lost = u.keep - shared
                 if lost:
                     u.lost = rate * sum(math.log(1.0 + n / df[t]) for t in lost)
-        self.total_s = float(sum(u.size for u in su)) or 1.0
-        self.total_t = float(sum(u.size for u in tu)) or 1.0
+        total_s = float(sum(u.size for u in su)) or 1.0
+        total_t = float(sum(u.size for u in tu)) or 1.0
+        for units, total in ((su, total_s), (tu, total_t)):
+            for u in units:
+                u.share = u.size / total
+                u.shape_sum = sum(u.shape)
+                u.title_shared = u.title_tokens & u.shared
+                u.title_key = u.title.strip().lower()
+                u.number_key = (u.number or "").rstrip(".")
+        from rapidfuzz import fuzz
+
+        self._ratio = fuzz.ratio
         # Character comparison for two variants of one script.
         self.chars = ctx.same_script
         if self.chars:
@@ -794,83 +881,84 @@ class _Scorer:
 
         # Anchors: weighted Dice over shared tokens. The more evidence both
         # sides carry, the more it outweighs the shape and position hints below.
+        decisive = False
         if a.weight_total or b.weight_total or a.lost or b.lost:
-            inter = sum(map(self.idf.__getitem__, a.shared & b.shared))
+            common = a.shared & b.shared
+            inter = sum(map(self.idf.__getitem__, common)) if common else 0.0
             dice = 2 * inter / (a.weight_total + b.weight_total + a.lost + b.lost)
             mass = min(a.weight_total, b.weight_total) + max(a.lost, b.lost)
-            w = min(8.0, 1.0 + mass)
+            w = 8.0 if mass >= 7.0 else 1.0 + mass
             num += w * dice
             den += w
             strong += w
+            # Plenty of anchors and few in common: not a pair, whatever the characters say.
+            decisive = mass >= 7.0 and dice < 0.25
 
         # Characters (same script, through conversion for Chinese variants).
         # Unrelated Chinese texts of similar length share about a quarter of
         # their characters, so the ratio is rescaled from that floor.
         if self.chars:
-            from rapidfuzz import fuzz
-
+            ratio = self._ratio
             sa, tb = self.s_text[i], self.t_text[j]
             if sa or tb:
                 # The heads first: unrelated sections differ there already,
                 # and the full comparison costs O(len^2 / 64).
-                if len(sa) > _HEAD and len(tb) > _HEAD:
-                    r = fuzz.ratio(sa[:_HEAD], tb[:_HEAD]) / 100.0
+                if decisive:
+                    r = 0.0
+                elif len(sa) > _HEAD and len(tb) > _HEAD:
+                    r = ratio(sa[:_HEAD], tb[:_HEAD]) / 100.0
                     if r >= 0.45:
-                        r = fuzz.ratio(sa, tb) / 100.0
+                        r = ratio(sa, tb) / 100.0
                 else:
-                    r = fuzz.ratio(sa, tb) / 100.0
+                    r = ratio(sa, tb) / 100.0
                 r = max(0.0, (r - _CHAR_FLOOR) / (1.0 - _CHAR_FLOOR))
                 w = 6.0 * min(1.0, 0.25 + (len(sa) + len(tb)) / 100.0)
                 num += w * r
                 den += w
                 strong += w
             if self.sections and (self.s_title[i] or self.t_title[j]):
-                r = fuzz.ratio(self.s_title[i], self.t_title[j]) / 100.0
+                r = ratio(self.s_title[i], self.t_title[j]) / 100.0
                 num += 2.0 * r
                 den += 2.0
                 strong += 1.0
-        elif self.sections and (a.title_tokens or b.title_tokens):
+        elif a.title_shared or b.title_shared:
             # English words kept in a translated heading, or the heading kept in English.
-            ta = a.title_tokens & a.shared
-            tb_ = b.title_tokens & b.shared
-            if ta or tb_:
-                inter = len(ta & tb_)
-                r = 2 * inter / (len(ta) + len(tb_))
-                if a.title.strip().lower() == b.title.strip().lower():
-                    r = 1.0
-                num += 2.0 * r
-                den += 2.0
-                strong += 2.0
+            ta, tb_ = a.title_shared, b.title_shared
+            r = 1.0 if a.title_key == b.title_key else 2 * len(ta & tb_) / (len(ta) + len(tb_))
+            num += 2.0 * r
+            den += 2.0
+            strong += 2.0
 
         if self.sections:
             # Block shape.
-            if any(a.shape) or any(b.shape):
-                diff = sum(abs(x - y) for x, y in zip(a.shape, b.shape))
-                tot = sum(a.shape) + sum(b.shape)
-                num += 1.0 * (1 - diff / tot)
+            tot = a.shape_sum + b.shape_sum
+            if tot:
+                num += 1.0 - sum(map(abs, map(_sub, a.shape, b.shape))) / tot
                 den += 1.0
-            # Heading level, after the document-wide shift.
-            num += 0.5 * (1.0 if a.level + self.level_shift == b.level else 0.0)
+            # Heading level, after the document-wide shift; numbering (weak: it drifts).
+            if a.level + self.level_shift == b.level:
+                num += 0.5
             den += 0.5
-            # Numbering: weak, numbering drifts.
             if a.number and b.number:
-                num += 0.3 * (1.0 if a.number.rstrip(".") == b.number.rstrip(".") else 0.0)
+                if a.number_key == b.number_key:
+                    num += 0.3
                 den += 0.3
         else:
-            same_kind = a.kind == b.kind
-            num += 1.5 * (1.0 if same_kind else 0.0)
-            den += 1.5
-            num += 0.3 * (1.0 if a.level == b.level else 0.0)
-            den += 0.3
+            if a.kind == b.kind:
+                num += 1.5
+            if a.level == b.level:
+                num += 0.3
+            den += 1.8
 
         # Share of the document's length.
-        sa_share = a.size / self.total_s
-        tb_share = b.size / self.total_t
-        if sa_share or tb_share:
-            num += 1.0 * (min(sa_share, tb_share) / max(sa_share, tb_share))
+        x, y = a.share, b.share
+        if x or y:
+            num += x / y if x < y else y / x
             den += 1.0
         # Relative position.
-        num += 0.5 * (1.0 - min(1.0, abs(a.start - b.start) * 2))
+        d = abs(a.start - b.start)
+        if d < 0.5:
+            num += 0.5 - d
         den += 0.5
 
         sim = num / den if den else 0.0
@@ -1191,8 +1279,8 @@ class TreeEntry:
     """One file of a tree alignment: its alignment as JSON data and as text."""
 
     path: str  # relative to the source directory
-    data: dict
-    text: str
+    data: dict | None  # None unless asked for
+    text: str | None
 
 
 def tree_files(source_dir, target_dirs) -> list[tuple[str, object, list]]:
@@ -1211,7 +1299,7 @@ def tree_files(source_dir, target_dirs) -> list[tuple[str, object, list]]:
 
 
 def _align_tree_entry(job: tuple) -> TreeEntry:
-    rel, src_path, tgt_paths, source_lang, lang, config = job
+    rel, src_path, tgt_paths, source_lang, lang, config, want = job
     from transkit.resources import Resources
 
     resources = _WORKER_RESOURCES.get(id(config))
@@ -1222,29 +1310,42 @@ def _align_tree_entry(job: tuple) -> TreeEntry:
     src = load_document(src_path, source_lang)
     present = [load_document(p, lang) for p in tgt_paths if p is not None]
     alignments = align_many(src, present, resources=resources)
-    data = alignments_to_dict(alignments) if alignments else {"pairs": []}
-    data = {"path": rel, "source": str(src_path), "targets": [str(p) if p is not None else None for p in tgt_paths], **data}
-    text = alignments_to_text(alignments) if alignments else ""
-    absent = sum(p is None for p in tgt_paths)
-    if absent:
-        text += f"{src_path}: {absent} of {len(tgt_paths)} translation directories have no {rel}\n"
+    data = text = None
+    if "json" in want:
+        data = alignments_to_dict(alignments) if alignments else {"pairs": []}
+        data = {"path": rel, "source": str(src_path), "targets": [str(p) if p is not None else None for p in tgt_paths], **data}
+    if "text" in want:
+        text = alignments_to_text(alignments) if alignments else ""
+        absent = sum(p is None for p in tgt_paths)
+        if absent:
+            text += f"{src_path}: {absent} of {len(tgt_paths)} translation directories have no {rel}\n"
     return TreeEntry(rel, data, text)
 
 
 _WORKER_RESOURCES: dict[int, object] = {}
 
 
-def align_tree(source_dir, target_dirs, *, config=None, source_lang: str | None = None, lang: str | None = None, jobs: int = 1) -> list[TreeEntry]:
+def align_tree(
+    source_dir,
+    target_dirs,
+    *,
+    config=None,
+    source_lang: str | None = None,
+    lang: str | None = None,
+    jobs: int = 1,
+    want: tuple[str, ...] = ("json", "text"),
+) -> list[TreeEntry]:
     """Align every Markdown file under ``source_dir`` with the file at the same path in each of ``target_dirs``.
 
     A translation directory lacking a file gives ``null`` in that file's
     ``targets``. ``jobs`` > 1 spreads the files over worker processes (0: one
-    per core); the result is in path order either way.
+    per core); the result is in path order either way. ``want`` names the
+    outputs to build per file ("json", "text").
     """
     import os
 
     files = tree_files(source_dir, target_dirs)
-    work = [(rel, src, tgts, source_lang, lang, config) for rel, src, tgts in files]
+    work = [(rel, src, tgts, source_lang, lang, config, want) for rel, src, tgts in files]
     if jobs == 0:
         jobs = os.cpu_count() or 1
     jobs = max(1, min(jobs, len(work)))

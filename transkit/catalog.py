@@ -351,7 +351,8 @@ def _quote_units(doc: Document, block: Block, path) -> list[Unit]:
 
     out = []
     for run in _runs(doc, block, col):
-        u = _block_unit(doc, run, UnitKind.PARAGRAPH, path, block, "block quote")
+        last, start = run[-1]
+        u = _block_unit(doc, run, UnitKind.PARAGRAPH, path, block, "block quote", continuation=doc.body(last)[:start])
         if u:
             out.append(u)
     return out
@@ -867,7 +868,9 @@ def _fit(unit: Unit, text: str) -> str:
         text = " ".join(part.strip() for part in text.split("\n") if part.strip()) if "\n" in text else text
     q = unit.quoting
     if q == "table":
-        text = re.sub(r"(?<!\\)\|", r"\\|", text)
+        if len(table_cells(f"|{text}|")) > 1:
+            # A pipe would split the cell: escape the ones outside code spans.
+            text = _escape_cell_pipes(text)
     elif q == "html-alt":
         text = text.replace('"', "&quot;")
     elif q == "yaml" and _YAML_PLAIN_UNSAFE.search(text):
@@ -877,6 +880,29 @@ def _fit(unit: Unit, text: str) -> str:
     elif q in ("yaml-single",):
         text = re.sub(r"(?<!')'(?!')", "''", text)
     return text
+
+
+def _escape_cell_pipes(text: str) -> str:
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n:
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        if ch == "`":
+            j = i
+            while j < n and text[j] == "`":
+                j += 1
+            close = text.find(text[i:j], j)
+            end = close + (j - i) if close != -1 else j
+            out.append(text[i:end])
+            i = end
+            continue
+        out.append("\\|" if ch == "|" else ch)
+        i += 1
+    return "".join(out)
 
 
 def _lookup(index: dict, by_id: dict[str, list[Entry]], ctxt: str | None, msgid: str, unit: Unit) -> Entry | None:
@@ -1154,18 +1180,25 @@ _VIEW_FENCE = re.compile(r"^(`{3,}|~{3,})")
 class _View:
     """The msgstrs (or msgids) of a catalog as one Markdown document, and the way back.
 
-    Each message is a paragraph-like run of lines with each line's indentation
-    removed (so no translation reads as a code block), separated from the next
-    by a blank line. ``origin[n]`` tells, for line ``n`` of the view, which entry
-    and plural form it came from and at what offset of that string it starts;
-    ``spans[k]`` is the line range of the k-th message.
+    Each message starts on the line where its text starts in the .po file, so
+    a check's message that names a line ("source names 'run' (line 34)") names
+    the right one; its further lines follow on the next lines, with each
+    line's indentation removed (no translation reads as a code block). Messages
+    are kept apart by at least one blank line. ``origin[n]`` tells, for line
+    ``n`` of the view, which entry and plural form it came from and at what
+    offset of that string the line starts; ``spans[k]`` is the line range of
+    the k-th message.
     """
 
-    def __init__(self, items: list[tuple[int, int, str]], path: str, lang: str | None) -> None:
-        lines: list[str] = [""]  # a blank first line: no message can open a front matter block
-        origin: list[tuple[int, int, int] | None] = [None, None]  # 1-based: index 0 unused
+    def __init__(self, items: list[tuple[int, int, str, int]], path: str, lang: str | None) -> None:
+        lines: list[str] = []
+        origin: list[tuple[int, int, int] | None] = [None]  # 1-based: index 0 unused
         spans: list[tuple[int, int]] = []
-        for idx, form, text in items:
+        for idx, form, text, at in items:
+            # At its own line if free, else after the previous message and a blank line.
+            gap = max(at - 1 - len(lines), 1 if lines else 0)
+            lines.extend([""] * gap)
+            origin.extend([None] * gap)
             first = len(lines) + 1
             offset = 0
             fence = ""
@@ -1187,8 +1220,11 @@ class _View:
             if "<!--" in text and text.count("<!--") > text.count("-->"):
                 lines.append("-->")
                 origin.append(None)
-            lines.append("")
-            origin.append(None)
+        # A blank first line: no message can open a front matter block.
+        if lines and lines[0]:
+            lines.insert(0, "")
+            origin.insert(1, None)
+            spans = [(a + 1, b + 1) for a, b in spans]
         self.origin = origin
         self.spans = spans
         self.doc = Document.from_text("\n".join(lines) + "\n", path=path, lang=lang)
@@ -1223,14 +1259,16 @@ class _View:
         return out
 
 
-def _msgstr_items(entries: Sequence[Entry]) -> list[tuple[int, int, str]]:
+def _msgstr_items(entries: Sequence[Entry]) -> list[tuple[int, int, str, int]]:
+    """(entry index, plural form, msgstr, line where it starts in the file) of every translation."""
     items = []
     for idx, e in enumerate(entries):
         if e.obsolete:
             continue
         for form, s in enumerate(e.translations):
             if s.strip():
-                items.append((idx, form, s))
+                pieces = e.msgstr_pieces[form] if form < len(e.msgstr_pieces) else ()
+                items.append((idx, form, s, pofile.first_line(pieces)))
     return items
 
 
@@ -1306,9 +1344,11 @@ def lint_po(path: str, text: str, config: "Config", resources: "Resources", chec
     if pair_checks:
         source_lang = config.source
         src_items = []
-        for idx, form, _ in items:
+        for idx, form, _, _ in items:
             e = entries[idx]
-            src_items.append((idx, form, e.msgid if form == 0 or e.msgid_plural is None else e.msgid_plural))
+            k = 0 if form == 0 or e.msgid_plural is None else 1
+            pieces = e.msgid_pieces[k] if k < len(e.msgid_pieces) else ()
+            src_items.append((idx, form, e.msgid_plural if k else e.msgid, pofile.first_line(pieces)))
         src_view = _View(src_items, path, source_lang)
         pair = PairContext(source=src_view.doc, target=view.doc, source_lang=source_lang, target_lang=lang, config=config, resources=resources)
         alignment = _one_to_one(src_view, view, resources)

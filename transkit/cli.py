@@ -145,6 +145,69 @@ def explain(code) -> int:
 # === convert / sync commands ===
 
 
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--to", "to_lang", required=True, metavar="LANG", help="Target: zh-Hant (Taiwan), zh-TW, zh-HK, zh-Hans or zh-CN.")
+@click.option("--from", "from_lang", metavar="LANG", help="Language of FILE [default: from the path, else guessed].")
+@click.option("--opencc", "opencc_config", metavar="CONFIG", help="OpenCC configuration: s2twp, s2tw, s2t, s2hk, tw2sp ... [config: opencc.<lang>; default s2twp for zh-Hant].")
+@click.option("--glossary", "glossaries", multiple=True, metavar="FILE", help="Another glossary whose terms are locked (added to the configured ones); repeatable.")
+@click.option("--explain", is_flag=True, help="Print the review list: every character with several possible targets (干/乾/幹 ...), where and how it was converted.")
+@click.option("-o", "--output", metavar="OUT", help="Write the conversion to OUT instead of stdout.")
+@click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
+def convert(file, to_lang, from_lang, opencc_config, glossaries, explain, output, config_file) -> int:
+    """Convert a Markdown FILE between Chinese scripts; only prose changes.
+
+    Code, inline code, URLs, link targets, reference definitions, HTML and
+    front-matter keys stay byte-identical; glossary terms are locked to their
+    glossary form; line count and line endings are kept.
+    """
+    from transkit.convert import convert_file
+
+    config = _config(file, config_file)
+    result = convert_file(file, to_lang, config, from_lang=from_lang, opencc_config=opencc_config, glossaries=glossaries, explain=explain)
+    data = result.text.encode("utf-8", errors="surrogateescape")
+    if output and output != "-":
+        from transkit.fsutil import atomic_write
+
+        atomic_write(output, data)
+    elif not explain:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    if explain:
+        review = result.ambiguities or []
+        for a in review:
+            click.echo(f"{file}:{a}")
+        chars = len({a.char for a in review})
+        click.echo(f"{len(review)} place{'s' if len(review) != 1 else ''} to review ({chars} character{'s' if chars != 1 else ''} with several forms; {result.source_lang} -> {result.target_lang}, {result.config})")
+    return 0
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print the change as a unified diff and write nothing.")
+@click.option("--lock", "lock_file", metavar="FILE", help="The sync lock [config: lock; default .transkit.lock beside the config, else at the top of the git repository, else here].")
+@click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
+def sync(source, target, dry_run, lock_file, config_file) -> int:
+    """Carry changes of SOURCE (zh-Hans) into TARGET (zh-Hant) section by section.
+
+    Unchanged sections are left alone; changed ones are converted again or,
+    where TARGET was edited by hand, merged line by line. A clash is marked
+    with conflict markers in TARGET (the hand edit first) and exits 1.
+    """
+    from transkit.sync import run_sync
+
+    config = _config(target if target.exists() else source, config_file)
+    result = run_sync(source, target, config, lock=lock_file, dry_run=dry_run)
+    if dry_run:
+        sys.stdout.write(result.diff())
+        click.echo(result.report(), err=True, nl=False)
+    else:
+        click.echo(result.report(), nl=False)
+    return result.exit_code
+
+
 # === glossary commands ===
 
 

@@ -47,9 +47,11 @@ from __future__ import annotations
 
 import difflib
 import enum
+import functools
 import hashlib
 import json
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -390,8 +392,16 @@ def _letters(doc: Document, section: Section) -> tuple[int, int]:
     return han, latin
 
 
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_LATIN_RUN = re.compile(r"[A-Za-z]")
+
+
 def is_untranslated(source_doc: Document, source: Section, target_doc: Document, target: Section) -> bool:
     """Whether a translation section is still English: (almost) no Han text, or the source's text verbatim."""
+    # Fast path: plenty of Han text in the raw section settles it without masking every line.
+    raw_han = len(_HAN_RUN.findall(target.text))
+    if raw_han * 20 >= len(_LATIN_RUN.findall(target.text)) and raw_han >= UNTRANSLATED_MIN_LETTERS:
+        return False
     _, src_latin = _letters(source_doc, source)
     if src_latin < UNTRANSLATED_MIN_LETTERS:
         return False
@@ -484,7 +494,6 @@ class GitRepo:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._ancestor: dict[tuple[str, str], bool] = {}
-        self._touching: dict[str, list[Commit]] | None = None
         self._blobs: dict[tuple[str, str], str | None] = {}
         self._head: str | None | bool = False
         self._topo: dict[str, int] | None = None
@@ -522,7 +531,7 @@ class GitRepo:
 
     def rel(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return _resolve(path).relative_to(self.root).as_posix()
         except ValueError:
             raise DriftError(f"{path}: outside the git repository {self.root}") from None
 
@@ -612,21 +621,30 @@ class GitRepo:
 
     def commits_touching(self, paths: Sequence[str]) -> dict[str, list[Commit]]:
         """Commits (newest first) that changed each path, from one ``git log --name-only``."""
-        if self._touching is None:
-            self._touching = {}
-            if self.head() is not None and paths:
-                fmt = "%x1e%H%x1f%ct%x1f%at%x1f%s"
-                proc = self._run(["log", f"--format={fmt}", "--name-only", "--no-renames", "HEAD", "--", *sorted(set(paths))])
-                for rec in proc.stdout.decode("utf-8", "replace").split("\x1e"):
-                    if not rec.strip():
-                        continue
-                    head, _, names = rec.partition("\n")
-                    sha, ct, at, subject = (head.split("\x1f") + ["", "", "", ""])[:4]
-                    c = Commit(sha, int(ct or 0), int(at or 0), subject)
-                    for name in names.split("\n"):
-                        if name.strip():
-                            self._touching.setdefault(name.strip(), []).append(c)
-        return self._touching
+        out: dict[str, list[Commit]] = {}
+        if self.head() is None or not paths:
+            return out
+        fmt = "%x1e%H%x1f%ct%x1f%at%x1f%s"
+        proc = self._run(["log", f"--format={fmt}", "--name-only", "--no-renames", "HEAD", "--", *sorted(set(paths))])
+        for rec in proc.stdout.decode("utf-8", "replace").split("\x1e"):
+            if not rec.strip():
+                continue
+            head, _, names = rec.partition("\n")
+            sha, ct, at, subject = (head.split("\x1f") + ["", "", "", ""])[:4]
+            c = Commit(sha, int(ct or 0), int(at or 0), subject)
+            for name in names.split("\n"):
+                if name.strip():
+                    out.setdefault(name.strip(), []).append(c)
+        return out
+
+    def dirty_files(self, paths: Sequence[str]) -> set[str]:
+        """Which of ``paths`` differ in the working tree from HEAD (all of them before the first commit)."""
+        if not paths:
+            return set()
+        if self.head() is None:
+            return set(paths)
+        proc = self._run(["diff", "--name-only", "-z", "--no-renames", "HEAD", "--", *sorted(set(paths))], check=False)
+        return {n for n in proc.stdout.decode("utf-8", "replace").split("\0") if n}
 
     def is_ancestor(self, a: str, b: str) -> bool:
         key = (a, b)
@@ -887,9 +905,19 @@ def _read(path: Path, lang: str) -> Document:
     return Document.from_bytes(data, path.as_posix(), lang)
 
 
+@functools.lru_cache(maxsize=4096)
+def _resolve_in(path: Path, cwd: str) -> Path:
+    return path.resolve()
+
+
+def _resolve(path: Path) -> Path:
+    """``path.resolve()``, cached: a run resolves the same few hundred paths many times."""
+    return _resolve_in(Path(path), os.getcwd())
+
+
 def _display(config: "Config", path: Path) -> str:
-    p = path.resolve()
-    for base in (Path.cwd().resolve(), config.root.resolve()):
+    p = _resolve(path)
+    for base in (_resolve(Path.cwd()), _resolve(config.root)):
         try:
             return p.relative_to(base).as_posix()
         except ValueError:
@@ -938,23 +966,10 @@ def run_drift(
         resources = Resources(config)
     from transkit.align import align_documents
 
-    docs: dict[Path, Document] = {}
-    pairings: list[_Pairing] = []
-    for s in sets:
-        src = docs.get(s.source) or _read(s.source, s.source_lang)
-        docs[s.source] = src
-        keys = section_keys(src)
-        for lg, path in s.translations:
-            doc = docs.get(path) or _read(path, lg)
-            docs[path] = doc
-            alignment = align_documents(src, doc, resources=resources)
-            pairings.append(_Pairing(s, lg, path, src, doc, list(alignment.pairs), keys))
-
-    repo = GitRepo.discover(Path(sets[0].source).resolve()) if (sets and use_git) else None
-    if repo is not None:
-        inside = all(_inside(repo.root, p) for p in docs)
-        if not inside:
-            repo = None
+    files = list(dict.fromkeys([p for s in sets for p in (s.source, *(t for _, t in s.translations))]))
+    repo = GitRepo.discover(_resolve(sets[0].source)) if (sets and use_git) else None
+    if repo is not None and not all(_inside(repo.root, p) for p in files):
+        repo = None
     if lock_path is None:
         # Beside the config file; else at the top of the repository; else here.
         base = config.root if config.path is not None else (repo.root if repo is not None else Path.cwd())
@@ -962,25 +977,39 @@ def run_drift(
     lock = Lock.load(Path(lock_path))
     report = DriftReport(lock_path=Path(lock_path))
 
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # Blame every file once while the documents are parsed and aligned; the
+        # sources ignore the acknowledged (typo) commits.
+        ack_commits: frozenset[str] = repo.ack_commits() if repo is not None else frozenset()
+        pending = None
+        if repo is not None and sets:
+            requests = [(s.source, True) for s in sets] + [(t, False) for s in sets for _, t in s.translations]
+            pending = background.submit(repo.blame_many, requests, ack_commits, jobs or config.jobs)
+
+        docs: dict[Path, Document] = {}
+        pairings: list[_Pairing] = []
+        for s in sets:
+            src = docs.get(s.source) or _read(s.source, s.source_lang)
+            docs[s.source] = src
+            keys = section_keys(src)
+            for lg, path in s.translations:
+                doc = docs.get(path) or _read(path, lg)
+                docs[path] = doc
+                alignment = align_documents(src, doc, resources=resources)
+                pairings.append(_Pairing(s, lg, path, src, doc, list(alignment.pairs), keys))
+        blames: dict[Path, Blame] = pending.result() if pending is not None else {}
+
     if record or acks:
         report.recorded = _update_lock(lock, pairings, record, acks, repo)
         lock.save()
 
-    # Blame every file once; sources ignore the acknowledged (typo) commits.
-    blames: dict[Path, Blame] = {}
-    ack_commits: frozenset[str] = frozenset()
-    if repo is not None and pairings:
-        ack_commits = repo.ack_commits()
-        requests = [(p.set.source, True) for p in pairings] + [(p.path, False) for p in pairings]
-        blames = repo.blame_many(requests, ack_commits, jobs or config.jobs)
-
-    judge = _Judge(config, repo, blames, ack_commits, lock)
+    judge = _Judge(config, repo, blames, ack_commits, lock, pairings)
     judge.prefetch(pairings)
     for p in pairings:
         report.sections.extend(judge.pairing(p))
         locked = lock.get(p.path)
         if repo is None and (locked is None or locked.baseline is not Baseline.LOCK):
-            report.notes.append(f"{_display(config, p.path)}: no baseline (not in a git repository, not recorded in {_display(config, lock_path)}): only missing, extra and untranslated sections are reported")
+            report.notes.append(f"{_display(config, p.path)}: no baseline (not in a git repository, not recorded in {_display(config, Path(lock_path))}): only missing, extra and untranslated sections are reported")
     if siblings:
         report.siblings = _siblings(config, pairings, resources)
     return report
@@ -988,7 +1017,7 @@ def run_drift(
 
 def _inside(root: Path, path: Path) -> bool:
     try:
-        path.resolve().relative_to(root)
+        _resolve(path).relative_to(root)
         return True
     except ValueError:
         return False
@@ -1035,36 +1064,67 @@ def _update_lock(lock: Lock, pairings: list[_Pairing], record: bool, acks: Seque
 class _Judge:
     """Decides the status of each pair from blame, the lock and the old source text."""
 
-    def __init__(self, config, repo: GitRepo | None, blames: dict[Path, Blame], acks: frozenset[str], lock: Lock) -> None:
+    def __init__(self, config, repo: GitRepo | None, blames: dict[Path, Blame], acks: frozenset[str], lock: Lock, pairings: list[_Pairing]) -> None:
         self.config = config
         self.repo = repo
         self.blames = blames
         self.acks = acks
         self.lock = lock
         self._old_docs: dict[tuple[str, str], tuple[Document, list[str]] | None] = {}
+        self._newest: dict[tuple[int, int, bool], Commit | None] = {}
+        # Per source file: the newest unacknowledged commit that touched it, and
+        # whether the working tree differs from HEAD (git log cannot see that).
+        self._last_real: dict[str, Commit | None] = {}
+        self._dirty: set[str] = set()
+        if repo is not None and pairings:
+            sources = sorted({repo.rel(p.set.source) for p in pairings})
+            touching = repo.commits_touching(sources)
+            for rel in sources:
+                self._last_real[rel] = next((c for c in touching.get(rel, []) if c.sha not in acks), None)
+            self._dirty = repo.dirty_files(sources)
+
+    def newest(self, p: _Pairing, section: Section, source: bool) -> Commit | None:
+        """The newest commit behind a section's lines (source side: acknowledged commits left out)."""
+        if self.repo is None:
+            return None
+        doc = p.source_doc if source else p.doc
+        key = (id(doc), section.index, source)
+        if key not in self._newest:
+            blame = self.blames.get(p.set.source if source else p.path)
+            self._newest[key] = _newest(self.repo, blame, doc, section, self.acks if source else frozenset()) if blame else None
+        return self._newest[key]
+
+    def source_moved_since(self, src_rel: str, tc: Commit) -> bool:
+        """Whether an unacknowledged change reached the source file after ``tc``."""
+        if src_rel in self._dirty:
+            return True
+        last = self._last_real.get(src_rel)
+        return last is not None and self.repo.newer(last, tc)
 
     # -- old source versions ------------------------------------------------------ #
 
     def prefetch(self, pairings: list[_Pairing]) -> None:
-        """Read every old source version the run will compare against in one batch."""
+        """Read, in one batch, every old source version the rules below will compare against."""
         if self.repo is None:
             return
         specs = set()
         for p in pairings:
-            tblame = self.blames.get(p.path)
             src_rel = self.repo.rel(p.set.source)
             locked = self.lock.get(p.path)
             for pair in p.pairs:
                 if pair.source is None or pair.target is None:
                     continue
-                if locked is not None:
+                if locked is not None and locked.baseline is Baseline.LOCK:
                     e = locked.sections.get(p.keys[pair.source.index])
                     if e is not None and e.commit:
                         specs.add((e.commit, src_rel))
-                if tblame is not None:
-                    c = _newest(self.repo, tblame, p.doc, pair.target)
-                    if c is not None and c.committed:
-                        specs.add((c.sha, src_rel))
+                    continue
+                tc = self.newest(p, pair.target, False)
+                if tc is None or not tc.committed:
+                    continue
+                sc = self.newest(p, pair.source, True)
+                if (sc is not None and self.repo.newer(sc, tc)) or self.source_moved_since(src_rel, tc):
+                    specs.add((tc.sha, src_rel))
         self.repo.read_blobs(sorted(specs))
 
     def old_section(self, sha: str, src_rel: str, key: str) -> tuple[Document, Section] | None:
@@ -1091,8 +1151,7 @@ class _Judge:
         out = []
         src_disp, tr_disp = _display(self.config, p.set.source), _display(self.config, p.path)
         locked = self.lock.get(p.path)
-        sblame = self.blames.get(p.set.source)
-        tblame = self.blames.get(p.path)
+        git_ok = self.repo is not None and p.set.source in self.blames and p.path in self.blames
         after = 1  # the line after the last translation section seen: where a missing one belongs
         for pair in p.pairs:
             s, t = pair.source, pair.target
@@ -1106,20 +1165,18 @@ class _Judge:
             key = p.keys[s.index]
             if t is None or (s.is_preamble and not has_content(p.doc, t)):
                 if has_content(p.source_doc, s):
-                    c = _newest(self.repo, sblame, p.source_doc, s) if (self.repo and sblame) else None
+                    c = self.newest(p, s, True)
                     out.append(SectionDrift(Status.MISSING, key=key, source_changed=c.change() if c else None, reason="the translation has no counterpart", insert_line=min(after, max(1, p.doc.line_count)), **{**base, "target": None}))
                 continue
             if not has_content(p.source_doc, s) and not has_content(p.doc, t):
                 continue
-            sc = _newest(self.repo, sblame, p.source_doc, s, self.acks) if (self.repo and sblame) else None
-            tc = _newest(self.repo, tblame, p.doc, t) if (self.repo and tblame) else None
+            sc, tc = self.newest(p, s, True), self.newest(p, t, False)
             changes = dict(source_changed=sc.change() if sc else None, translation_changed=tc.change() if tc else None)
             if is_untranslated(p.source_doc, s, p.doc, t):
                 out.append(SectionDrift(Status.UNTRANSLATED, key=key, reason="the translation is still English", baseline=Baseline.NONE, **changes, **base))
                 continue
             entry = locked.sections.get(key) if locked else None
-            fp = fingerprint(p.source_doc, s)
-            if entry is not None and entry.source == fp:
+            if entry is not None and entry.source == fingerprint(p.source_doc, s):
                 how = Baseline.LOCK if locked.baseline is Baseline.LOCK else Baseline.GIT
                 why = "in step with the lock" if how is Baseline.LOCK else f"acknowledged on {entry.at}"
                 out.append(SectionDrift(Status.OK, key=key, baseline=how, reason=why, **changes, **base))
@@ -1127,7 +1184,7 @@ class _Judge:
             if locked is not None and locked.baseline is Baseline.LOCK:
                 status, reason, diff = self._lock_rule(p, s, key, entry, sc)
                 out.append(SectionDrift(status, key=key, baseline=Baseline.LOCK, reason=reason, diff=diff, **changes, **base))
-            elif self.repo is not None and sblame is not None and tblame is not None:
+            elif git_ok:
                 status, reason, diff = self._git_rule(p, s, key, sc, tc)
                 out.append(SectionDrift(status, key=key, baseline=Baseline.GIT, reason=reason, diff=diff, **changes, **base))
             else:
@@ -1148,21 +1205,22 @@ class _Judge:
         if not tc.committed:
             return Status.OK, "the translation section has uncommitted changes", ""
         src_rel = repo.rel(p.set.source)
-        old = self.old_section(tc.sha, src_rel, key)
         label = f"{tc.short}, {tc.change().iso}"
         if sc is not None and repo.newer(sc, tc):
+            old = self.old_section(tc.sha, src_rel, key)
             if old is not None and normalized_lines(*old) == normalized_lines(p.source_doc, s):
                 return Status.OK, "only numbering, spacing or blank lines changed", ""
             return Status.OUTDATED, f"the source changed in {sc.short} after the translation's {tc.short}", self._diff(p, s, old, label)
+        # Deleted lines leave no trace in blame: compare with the text the translation saw,
+        # when an unacknowledged change reached the source file since.
+        if not self.source_moved_since(src_rel, tc):
+            return Status.OK, "in step (git)", ""
+        old = self.old_section(tc.sha, src_rel, key)
         if old is None:
             return Status.OK, "in step (git)", ""
         before, now = normalized_lines(*old), normalized_lines(p.source_doc, s)
-        if before == now or not _has_deletion(before, now):
-            return Status.OK, "in step (git)", ""
-        # Deleted lines leave no trace in blame: any unacknowledged source commit since counts.
-        later = [c for c in repo.commits_touching([src_rel]).get(src_rel, []) if c.sha not in self.acks and repo.newer(c, tc)]
-        if later:
-            return Status.OUTDATED, f"lines were removed from the source in {later[-1].sha[:7]} after the translation's {tc.short}", self._diff(p, s, old, label)
+        if before != now and _has_deletion(before, now):
+            return Status.OUTDATED, f"lines were removed from the source after the translation's {tc.short}", self._diff(p, s, old, label)
         return Status.OK, "in step (git)", ""
 
     def _lock_rule(self, p: _Pairing, s: Section, key: str, entry: LockEntry | None, sc: Commit | None):
@@ -1172,7 +1230,7 @@ class _Judge:
         if self.repo is not None and entry.commit:
             old = self.old_section(entry.commit, self.repo.rel(p.set.source), key)
         label = f"recorded {entry.at}"
-        if self.repo is not None and self.blames.get(p.set.source) is not None:
+        if self.repo is not None and p.set.source in self.blames:
             # Changes since the record made only by `Transkit-Ack: typo` commits are accepted.
             if sc is None:
                 acked_only = True
@@ -1202,41 +1260,47 @@ def _has_deletion(before: Sequence[str], now: Sequence[str]) -> bool:
 # Sibling drift: zh-Hans against zh-Hant / zh-HK
 # --------------------------------------------------------------------------- #
 
-_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+# Spacing and punctuation (full or half width, “” or 「」) are style, not content.
+_NOT_CONTENT = re.compile(r"[\W_]+")
 
 
 def _prose(doc: Document, section: Section) -> str:
-    """The section's comparable text: code lines dropped, protected spans removed, spacing and quotes folded."""
-    parts = []
-    for ln in range(section.start_line, section.end_line + 1):
-        if doc.is_code_line(ln):
-            continue
-        parts.append("".join(doc.masked(ln, "").split()))
-    import unicodedata
-
-    return unicodedata.normalize("NFKC", "".join(parts).translate(_QUOTES))
+    """The section's comparable text: letters, digits and Han only, code and protected spans left out."""
+    parts = [doc.masked(ln, "") for ln in range(section.start_line, section.end_line + 1) if not doc.is_code_line(ln)]
+    return _NOT_CONTENT.sub("", "".join(parts))
 
 
-def _converter_fn(resources, config, source_lang: str, target_lang: str):
+def _batch_converter(resources, config, source_lang: str, target_lang: str):
+    """A function converting a list of one-line texts at once (glossary-locked when transkit.convert is there)."""
     try:
         conv = resources.converter(source_lang, target_lang)
-        fn = getattr(conv, "convert_text", None)
-        if fn is not None:
-            return fn
+        pieces = getattr(conv, "convert_pieces", None)
+        if pieces is not None:
+            return lambda texts: list(pieces(list(texts))) if texts else []
+        one = getattr(conv, "convert_text", None)
+        if one is not None:
+            return lambda texts: [one(t) for t in texts]
     except (ImportError, AttributeError, ValueError):
         pass
     import opencc
 
     name = config.opencc_for(target_lang)
-    return opencc.OpenCC(name if name.endswith(".json") else name + ".json").convert
+    cc = opencc.OpenCC(name if name.endswith(".json") else name + ".json")
+
+    def convert(texts: list[str]) -> list[str]:
+        out = cc.convert("\n".join(texts)).split("\n") if texts else []
+        return out if len(out) == len(texts) else [cc.convert(t) for t in texts]
+
+    return convert
 
 
-def _difference(a: str, b: str) -> float:
+def _difference(a: str, b: str, cutoff: float | None = None) -> float:
+    """Share of characters to insert or delete to turn ``a`` into ``b`` (1.0 beyond ``cutoff``)."""
     if not a and not b:
         return 0.0
     from rapidfuzz.distance import Indel
 
-    return 1.0 - Indel.normalized_similarity(a, b)
+    return Indel.normalized_distance(a, b, score_cutoff=cutoff)
 
 
 def sibling_difference(hans: str, hant: str, to_hant, to_hans) -> float:
@@ -1244,13 +1308,28 @@ def sibling_difference(hans: str, hant: str, to_hant, to_hans) -> float:
     return min(_difference(to_hant(hans), hant), _difference(hans, to_hans(hant)))
 
 
+def _sibling_pairs(hans: _Pairing, hant: _Pairing) -> list[tuple[Section | None, Section | None]]:
+    """zh-Hans and Traditional sections paired through the English section both translate.
+
+    Both translations are already aligned with the same source, so that
+    alignment pairs them for free; sections neither pairs with the English
+    (translator notes) are left for :func:`_pair_leftovers`.
+    """
+    a_of = {p.source.index: p.target for p in hans.pairs if p.source is not None and p.target is not None}
+    b_of = {p.source.index: p.target for p in hant.pairs if p.source is not None and p.target is not None}
+    out: list[tuple[Section | None, Section | None]] = []
+    for sec in hans.source_doc.sections:
+        a, b = a_of.get(sec.index), b_of.get(sec.index)
+        if a is not None or b is not None:
+            out.append((a, b))
+    return out
+
+
 def _siblings(config, pairings: list[_Pairing], resources) -> list[SiblingDrift]:
     by_set: dict[int, dict[str, _Pairing]] = {}
     for p in pairings:
         by_set.setdefault(id(p.set), {})[p.lang] = p
     out: list[SiblingDrift] = []
-    from transkit.align import align_documents
-
     for members in by_set.values():
         hans = members.get("zh-Hans")
         if hans is None:
@@ -1259,21 +1338,44 @@ def _siblings(config, pairings: list[_Pairing], resources) -> list[SiblingDrift]
             hant = members.get(lg)
             if hant is None:
                 continue
-            to_hant = _converter_fn(resources, config, "zh-Hans", lg)
-            to_hans = _converter_fn(resources, config, lg, "zh-Hans")
-            alignment = align_documents(hans.doc, hant.doc, resources=resources)
+            to_hant = _batch_converter(resources, config, "zh-Hans", lg)
+            to_hans = _batch_converter(resources, config, lg, "zh-Hans")
             hp, tp = _display(config, hans.path), _display(config, hant.path)
-            for pair in alignment.pairs:
-                a, b = pair.source, pair.target
+            pairs = _sibling_pairs(hans, hant)
+            used_a = {a.index for a, _ in pairs if a is not None}
+            used_b = {b.index for _, b in pairs if b is not None}
+            left_a = [x for x in hans.doc.sections if x.index not in used_a and has_content(hans.doc, x)]
+            left_b = [x for x in hant.doc.sections if x.index not in used_b and has_content(hant.doc, x)]
+            texts_a = {x.index: _prose(hans.doc, x) for a, _ in pairs for x in (a,) if x is not None} | {x.index: _prose(hans.doc, x) for x in left_a}
+            texts_b = {x.index: _prose(hant.doc, x) for _, b in pairs for x in (b,) if x is not None} | {x.index: _prose(hant.doc, x) for x in left_b}
+            # Two conversions per document pair, not two per section.
+            ka, kb = list(texts_a), list(texts_b)
+            conv_a = dict(zip(ka, to_hant([texts_a[k] for k in ka])))
+            conv_b = dict(zip(kb, to_hans([texts_b[k] for k in kb])))
+
+            def diff(a: Section, b: Section, cutoff: float | None = None) -> float:
+                return min(_difference(conv_a[a.index], texts_b[b.index], cutoff), _difference(texts_a[a.index], conv_b[b.index], cutoff))
+
+            # Sections with no English counterpart on both sides: pair the closest, when close.
+            leftovers = sorted(((diff(a, b, 0.5), a.index, b.index, a, b) for a in left_a for b in left_b), key=lambda x: x[:3])
+            taken_a: set[int] = set()
+            taken_b: set[int] = set()
+            for d, _, _, a, b in leftovers:
+                if d <= 0.5 and a.index not in taken_a and b.index not in taken_b:
+                    taken_a.add(a.index)
+                    taken_b.add(b.index)
+                    pairs.append((a, b))
+            pairs += [(a, None) for a in left_a if a.index not in taken_a]
+            pairs += [(None, b) for b in left_b if b.index not in taken_b]
+            pairs.sort(key=lambda ab: (ab[0].start_line if ab[0] is not None else 10**9, ab[1].start_line if ab[1] is not None else 0))
+            for a, b in pairs:
                 if a is None or b is None:
-                    if has_content(hans.doc if a is not None else hant.doc, a if a is not None else b):
-                        st = Status.MISSING if b is None else Status.EXTRA
-                        out.append(SiblingDrift(st, hp, tp, lg, a, b, None, "no counterpart in the sibling"))
+                    st = Status.MISSING if b is None else Status.EXTRA
+                    out.append(SiblingDrift(st, hp, tp, lg, a, b, None, "no counterpart in the sibling"))
                     continue
-                ta, tb = _prose(hans.doc, a), _prose(hant.doc, b)
-                if not ta and not tb:
+                if not texts_a[a.index] and not texts_b[b.index]:
                     continue
-                diff = sibling_difference(ta, tb, to_hant, to_hans)
-                st = Status.DIVERGED if diff > SIBLING_TOLERANCE else Status.OK
-                out.append(SiblingDrift(st, hp, tp, lg, a, b, diff, f"{diff:.0%} of the text differs after conversion"))
+                d = diff(a, b)
+                st = Status.DIVERGED if d > SIBLING_TOLERANCE else Status.OK
+                out.append(SiblingDrift(st, hp, tp, lg, a, b, d, f"{d:.0%} of the text differs after conversion"))
     return out

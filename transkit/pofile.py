@@ -56,6 +56,7 @@ class Entry:
     line: int = field(default=0, compare=False)
     msgstr_pieces: tuple[tuple[Piece, ...], ...] = field(default=(), compare=False, repr=False)
     msgid_line: int = field(default=0, compare=False)
+    msgid_pieces: tuple[tuple[Piece, ...], ...] = field(default=(), compare=False, repr=False)  # msgid, msgid_plural
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -329,7 +330,7 @@ def parse(text: str) -> ParseResult:
                 rest = line[2:]
                 b.extracted.append(rest[1:] if rest.startswith(" ") else rest)
                 continue
-        elif not line.strip():
+        elif not line.strip(" \t"):
             finish()
             continue
         _slow_line(line, n, b, problems, finish)
@@ -339,13 +340,16 @@ def parse(text: str) -> ParseResult:
 
 def _slow_line(line: str, n: int, b: "_Builder", problems: list[Problem], finish) -> None:
     """Any line the fast paths of :func:`parse` did not take."""
-    s = line.strip()
+    s = line.strip(" \t")
     if not s:
         finish()
         return
     obsolete = False
-    offset = len(line) - len(line.lstrip())
-    body = line[offset:].rstrip()
+    offset = len(line) - len(line.lstrip(" \t"))
+    body = line[offset:]
+    if not body.startswith("#") or body.startswith(("#~", "#|")):
+        # Comments keep trailing blanks; strings and keywords do not need them.
+        body = body.rstrip(" \t")
     if body.startswith("#~"):
         obsolete = True
         inner = body[2:]
@@ -382,7 +386,7 @@ def _slow_line(line: str, n: int, b: "_Builder", problems: list[Problem], finish
         kind = body[1:2]
         rest = body[2:]
         if kind == ",":
-            b.flags.extend(f.strip() for f in rest.split(",") if f.strip())
+            b.flags.extend(f.strip(" \t") for f in rest.split(",") if f.strip(" \t"))
         elif kind == ":":
             b.references.extend(rest.split())
         elif kind == ".":
@@ -443,7 +447,7 @@ def _keyword_line(body: str, n: int, offset: int, b: _Builder, problems: list[Pr
 
 def _string(s: str, n: int, offset: int, problems: list[Problem]) -> Piece | None:
     """A quoted string at the start of ``s`` (which starts with '"') and nothing after it."""
-    end = s.rstrip()
+    end = s.rstrip(" \t")
     if len(end) < 2 or not end.endswith('"') or not _closed(end):
         problems.append(Problem("syntax", n, offset + 1, "unterminated string: a quoted string must end with \" on the same line"))
         return None
@@ -514,6 +518,7 @@ def _make_entry(b: _Builder, problems: list[Problem]) -> Entry | None:
             line=first,
             msgstr_pieces=(tuple(strs),),
             msgid_line=ids[0].line if ids else first,
+            msgid_pieces=(tuple(ids),),
         )
     if "msgid" not in f:
         line = min(p.line for ps in f.values() for p in ps) if any(f.values()) else first
@@ -558,6 +563,7 @@ def _make_entry(b: _Builder, problems: list[Problem]) -> Entry | None:
         line=first,
         msgstr_pieces=tuple(tuple(ps) for _, ps in forms) if plural else (tuple(f.get("msgstr", ())),),
         msgid_line=_line_of(f["msgid"], first),
+        msgid_pieces=(tuple(f["msgid"]), tuple(f.get("msgid_plural", ()))) if plural else (tuple(f["msgid"]),),
     )
 
 
@@ -569,6 +575,14 @@ def _preview(text: str | None, limit: int = 40) -> str:
     text = text or ""
     shown = text if len(text) <= limit else text[: limit - 1] + "…"
     return '"' + escape(shown) + '"'
+
+
+def first_line(pieces: tuple[Piece, ...]) -> int:
+    """The file line where a string's text starts (after an empty ``msgid ""`` opener)."""
+    for p in pieces:
+        if p.raw:
+            return p.line
+    return pieces[0].line if pieces else 0
 
 
 def locate(entry: Entry, form: int, offset: int) -> tuple[int, int] | None:
@@ -710,11 +724,14 @@ def mo_bytes(catalog: Catalog, *, use_fuzzy: bool = False) -> bytes:
     """The catalog compiled to GNU .mo (little-endian, no hash table).
 
     Like ``msgfmt``: untranslated and obsolete entries are left out, and so are
-    fuzzy ones unless ``use_fuzzy``. The header is always included.
+    fuzzy ones unless ``use_fuzzy``. The header is always included, without
+    its ``POT-Creation-Date``.
     """
     pairs: list[tuple[bytes, bytes]] = []
     if catalog.header is not None:
-        pairs.append((b"", catalog.header.msgstr.encode("utf-8")))
+        # msgfmt drops the template's date, so a .mo does not change when only the .pot was re-extracted.
+        header = "".join(ln for ln in catalog.header.msgstr.splitlines(keepends=True) if not ln.startswith("POT-Creation-Date:"))
+        pairs.append((b"", header.encode("utf-8")))
     for e in catalog.entries:
         if e.obsolete or not e.translated or (e.fuzzy and not use_fuzzy):
             continue

@@ -47,7 +47,7 @@ class ForbiddenTerm(Check):
         index = ctx.resources.glossary.index(ctx.lang)
         if not index.size:
             return
-        for n, masked in line_texts(doc):
+        for n, masked in line_texts(doc, index.candidate_lines(doc)):
             for hit in index.forbidden(masked):
                 term, repl = hit.term, hit.replacement
                 fix = None
@@ -162,12 +162,16 @@ class InconsistentTerm(Check):
     """One English term rendered differently across the files of one language.
 
     The glossary may accept several renderings (詞元 and 符記 for token in
-    zh-Hant), but one document set should pick one. The rendering used by most
-    files (ties: the preferred one) is taken as the project's; every other
-    rendering is reported at its first occurrence in each file, and a file that
-    mixes two renderings is reported too. Strings that render more than one
-    term (推理 for reasoning and for inference) say nothing about either and
-    are ignored, and so is the English term kept as is.
+    zh-Hant), but one document set should pick one. Each file that uses one
+    rendering of a term votes for it; the rendering most files use (ties: the
+    preferred one) is the project's, and a file that uses another one is
+    reported at its first occurrence.
+
+    What is left alone, because it says nothing about consistency: a file that
+    mixes renderings (an allowed rendering is often also a plain word, 記錄 for
+    log and for record), a rendering contained in another (应用 in 应用程序),
+    strings that render several terms (推理 for reasoning and for inference),
+    and the English term kept as is.
 
     Failing example: ``guide.md`` writes 詞元 throughout, ``faq.md`` writes 符記.
     Fix: pick one, or narrow the term's ``allowed`` list in the project glossary.
@@ -184,17 +188,8 @@ class InconsistentTerm(Check):
         glossary = ctx.resources.glossary
         if not len(glossary):
             return None
-        index = glossary.index(ctx.lang)
-        out: dict[str, dict[str, list[int]]] = {}
-        for n, masked in line_texts(doc):
-            for start, _end, string, owners in index.accepted_all(masked):
-                if len({t.key() for t in owners}) != 1:
-                    continue
-                t = owners[0]
-                if string in t.english:
-                    continue
-                out.setdefault(t.en, {}).setdefault(string, [n, start + 1])
-        return out or None
+        found = glossary.index(ctx.lang).first_renderings(doc)
+        return {en: {r: list(pos) for r, pos in renderings.items()} for en, renderings in found.items()} or None
 
     def check_project(self, project):
         glossary = project.resources.glossary
@@ -203,30 +198,31 @@ class InconsistentTerm(Check):
             if data:
                 by_lang[lang].append((path, data))
         for lang, files in sorted(by_lang.items()):
-            # term -> rendering -> {path: (line, col)}
-            seen: dict[str, dict[str, dict[str, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
+            # term -> rendering -> {path: (line, col)}, for files using one rendering only
+            votes: dict[str, dict[str, dict[str, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
             for path, data in files:
                 for en, renderings in data.items():
-                    for r, (line, col) in renderings.items():
-                        seen[en][r][path] = (line, col)
-            for en, renderings in sorted(seen.items()):
+                    kept = [r for r in renderings if not any(r != o and r in o for o in renderings)]
+                    if len(kept) == 1:
+                        line, col = renderings[kept[0]]
+                        votes[en][kept[0]][path] = (line, col)
+            for en, renderings in sorted(votes.items()):
                 if len(renderings) < 2:
                     continue
                 term = glossary.find(en)
                 pref = term.preferred(lang) if term else None
-                files_using = Counter({r: len(paths) for r, paths in renderings.items()})
-                main = max(files_using, key=lambda r: (files_using[r], r == pref, r))
+                count = Counter({r: len(paths) for r, paths in renderings.items()})
+                main = max(count, key=lambda r: (count[r], r == pref, r))
                 main_path, (main_line, main_col) = sorted(renderings[main].items())[0]
                 for r, paths in sorted(renderings.items()):
-                    if r == main:
+                    if r == main or r in main or main in r:
                         continue
                     for path, (line, col) in sorted(paths.items()):
-                        where = "this file" if path == main_path and len(renderings[main]) == 1 else f"{files_using[main]} file(s)"
                         yield self.diagnostic(
                             project,
                             line,
                             col,
-                            f"{en!r} is rendered {r} here but {main} in {where} of this language",
+                            f"{en!r} is rendered {r} here but {main} in {count[main]} other file(s) of this language",
                             end_column=col + len(r),
                             path=path,
                             lang=lang,

@@ -33,7 +33,7 @@ from pathlib import Path
 from transkit.checks.base import Check, register
 from transkit.diagnostics import Fix, Severity
 from transkit.document import is_han
-from transkit.glossary import line_texts
+from transkit.glossary import Matcher, line_texts
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TABLE = DATA / "regional-vocabulary.txt"
@@ -92,24 +92,20 @@ class RegionalHit:
 
 
 class RegionalIndex:
-    """One automaton: the table's phrases, and the strings that mask them (correct words, glossary renderings)."""
+    """The table's phrases in one automaton, and the strings that mask them (correct words, glossary renderings) in another."""
 
     def __init__(self, table: RegionalTable, glossary) -> None:
-        import ahocorasick
-
-        auto = ahocorasick.Automaton()
         masks = set(table.pairs.values()) | set(table.ok)
         if glossary is not None:
             for t in glossary:
                 masks.update(t.accepted(table.lang))
-        for s in masks:
-            auto.add_word(s, (s, None))
-        for s, repl in table.pairs.items():
-            if s in masks:
-                continue
-            auto.add_word(s, (s, repl))
-        auto.make_automaton()
-        self._auto = auto
+        keys = {k: v for k, v in table.pairs.items() if k not in masks}
+        self._keys = Matcher(keys)
+        # Only strings that contain a phrase or share an edge with one can mask it.
+        probe = Matcher({k: None for k in keys})
+        heads = {k[:t] for k in keys for t in range(1, len(k))}
+        tails = {k[t:] for k in keys for t in range(1, len(k))}
+        self._masks = Matcher({m: None for m in masks if probe.find(m) or _shares_edge(m, heads, tails)})
         self._guard = table.guard
 
     def straddles(self, text: str, start: int, end: int) -> bool:
@@ -130,18 +126,15 @@ class RegionalIndex:
                 return True
         return False
 
+    def candidate_lines(self, doc) -> list[int]:
+        return self._keys.lines(doc)
+
     def find(self, text: str) -> list[RegionalHit]:
         """Flagged phrases not covered by a correct word (the glossary's rule: see LocaleIndex.forbidden)."""
-        masks: list[tuple[int, int]] = []
-        found: list[RegionalHit] = []
-        for end, (s, repl) in self._auto.iter(text):
-            start = end - len(s) + 1
-            if repl is None:
-                masks.append((start, end + 1))
-            else:
-                found.append(RegionalHit(start, end + 1, s, repl))
+        found = [RegionalHit(a, b, s, repl) for a, b, s, repl in self._keys.find(text)]
         if not found:
             return []
+        masks = [(a, b) for a, b, _, _ in self._masks.find(text)]
         out = [
             h
             for h in found
@@ -156,6 +149,11 @@ class RegionalIndex:
                 kept.append(h)
                 last = h.end
         return kept
+
+
+def _shares_edge(mask: str, heads: set[str], tails: set[str]) -> bool:
+    """Whether ``mask`` can partly overlap a phrase: its end begins a phrase, or its start ends one."""
+    return any(mask[-t:] in heads or mask[:t] in tails for t in range(1, len(mask)))
 
 
 _INDEXES: dict[tuple[str, int], tuple[object, RegionalIndex]] = {}
@@ -178,9 +176,7 @@ class _RegionalVocabulary(Check):
         glossary = ctx.resources.glossary
         index = regional_index(ctx.lang, glossary)
         gindex = glossary.index(ctx.lang)
-        for n, masked in line_texts(doc):
-            if not any(is_han(ch) for ch in masked):
-                continue
+        for n, masked in line_texts(doc, index.candidate_lines(doc)):
             hits = index.find(masked)
             if not hits:
                 continue
@@ -306,8 +302,11 @@ class QuoteStyle(Check):
         if style == ANY:
             return
         wrong = "“”" if style == CORNER else "「」『』"
+        if not any(ch in doc.text for ch in wrong):
+            return
+        wrong_set = frozenset(wrong)
         for n, masked in line_texts(doc):
-            if not any(ch in wrong for ch in masked):
+            if wrong_set.isdisjoint(masked):
                 continue
             body = doc.body(n)
             if style == CORNER:

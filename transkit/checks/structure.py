@@ -149,9 +149,14 @@ class SectionOrder(Check):
         src_sections = pair.source.sections
         for p in alignment.moved:
             sec, src = p.target, p.source
-            # Name the source section it follows, to say where it belongs.
-            prev = next((s for s in reversed(src_sections[1 : src.index]) if alignment.pair_for_source(s) and alignment.pair_for_source(s).target is not None), None)
-            where = f"after {_label(prev)}" if prev is not None else "first"
+            # Say where it belongs: after the translation of the source section it follows.
+            prev = None
+            for s in reversed(src_sections[1 : src.index]):
+                q = alignment.pair_for_source(s)
+                if q is not None and q.target is not None:
+                    prev = q.target
+                    break
+            where = f"after {_label(prev)}" if prev is not None else "before every other section"
             yield self.diagnostic(
                 pair,
                 sec.start_line,

@@ -172,6 +172,8 @@ def render_alignment(alignments: Sequence["Alignment"], out: TextIO, diagnostics
     rows = []
     for row in _rows(alignments):
         src_sec, targets = row
+        if _empty(src_sec) and all(p is None or _empty(p.target) for p in targets):
+            continue  # no text before the first heading anywhere
         moved = any(p is not None and p.moved for p in targets)
         cells = []
         if src_sec is None:
@@ -197,6 +199,10 @@ def render_alignment(alignments: Sequence["Alignment"], out: TextIO, diagnostics
         rows.append(tr + "".join(cells) + "</tr>")
     body = "\n".join(head) + '\n<main><table class="pairs"><thead><tr>' + "".join(cols) + "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></main>"
     out.write(_page(title or f"transkit align: {source.path}", body))
+
+
+def _empty(section: "Section | None") -> bool:
+    return section is None or (section.is_preamble and section.end_line < section.start_line)
 
 
 def _rows(alignments: Sequence["Alignment"]):

@@ -1,0 +1,132 @@
+"""Linting PO catalogs: the TK01x checks and the text checks on every msgstr."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import transkit.checks.po  # noqa: F401  (registers TK010-TK018)
+from transkit.catalog import lint_po
+from transkit.checks import load_all, select
+from transkit.config import Config
+from transkit.lint import lint_paths
+from transkit.resources import Resources
+
+GOLDEN_PO = Path(__file__).parent / "golden" / "po"
+HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: {lang}\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
+
+
+def _cases():
+    for path in sorted(GOLDEN_PO.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for i, case in enumerate(data.get("case", [])):
+            yield pytest.param(data["check"], case, id=f"{path.stem}[{i}] {case.get('name', '')}")
+
+
+def test_every_po_golden_file_has_the_three_kinds_of_case():
+    files = sorted(GOLDEN_PO.glob("*.toml"))
+    assert {f.name[:5] for f in files} >= {f"TK01{k}" for k in range(9)}
+    for path in files:
+        cases = tomllib.loads(path.read_text(encoding="utf-8"))["case"]
+        assert any(c["expect"] for c in cases), path.name
+        assert any(not c["expect"] for c in cases), path.name
+        assert any(c["name"].startswith("guard") for c in cases), path.name
+
+
+@pytest.mark.parametrize("code,case", list(_cases()))
+def test_po_golden(code, case, tmp_path):
+    target = tmp_path / f"doc{case.get('suffix', '.po')}"
+    target.write_text(case["text"], encoding="utf-8")
+    result = lint_paths([target], Config(root=tmp_path), select_=case.get("select", [code]))
+    found = [f"{d.line}:{d.column}" for d in result.diagnostics if d.code == code]
+    assert found == case["expect"], "\n".join(f"{d.line}:{d.column} {d.code} {d.message}" for d in result.diagnostics)
+    if "message" in case:
+        assert any(case["message"] in d.message for d in result.diagnostics if d.code == code)
+    if "fix" in case:
+        assert case["fix"] in [d.fix.replacement for d in result.diagnostics if d.code == code and d.fix]
+
+
+def _lint(text: str, path: str = "x.po", selectors=None) -> list:
+    config = Config()
+    return lint_po(path, text, config, Resources(config), select(selectors, None))
+
+
+def test_every_catalog_check_is_documented_and_registered():
+    codes = {c.code: c for c in load_all().values() if c.code.startswith("TK01")}
+    assert set(codes) == {f"TK01{k}" for k in range(9)}
+    for c in codes.values():
+        assert c.name.startswith("po-") and "Fix" in c.documentation() or "Select" in c.documentation(), c.code
+
+
+def test_findings_in_a_msgstr_are_reported_at_their_place_in_the_po_file():
+    text = HEADER.format(lang="zh_Hant") + (
+        "# a translator's comment\n"
+        'msgid "Data and software."\n'
+        "msgstr \"\"\n"
+        '"\\t資料與\\"軟件\\"，\\n"\n'
+        '"  還有数据。"\n'
+    )
+    found = [(d.code, d.line, d.column, d.end_column, d.lang) for d in _lint(text, selectors=["TK501", "TK510"])]
+    # 軟件 sits after an escaped tab and an escaped quote on line 10; 数据 after two spaces on line 11
+    assert found == [("TK510", 10, 9, 11, "zh-Hant"), ("TK501", 11, 5, 7, "zh-Hant")]
+
+
+def test_fixes_are_escaped_for_the_po_file():
+    text = HEADER.format(lang="zh_Hant") + 'msgid "Data"\nmsgstr "数据"\n'
+    (d,) = _lint(text, selectors=["TK501"])
+    assert (d.fix.line, d.fix.column, d.fix.end_column, d.fix.replacement) == (8, 9, 11, "數據")
+
+
+def test_language_comes_from_the_header_not_the_path():
+    text = HEADER.format(lang="zh_Hans") + 'msgid "Data"\nmsgstr "資料"\n'
+    codes = [d.code for d in _lint(text, path="locales/zh-Hant/x.po")]
+    assert "TK502" in codes and "TK501" not in codes and "TK018" in codes
+
+
+def test_a_template_runs_no_text_checks():
+    text = '#, fuzzy\nmsgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: \\n"\n\nmsgid "Data"\nmsgstr ""\n'
+    assert _lint(text, path="x.pot") == []
+
+
+def test_translator_comment_silences_a_check_for_its_entry():
+    body = 'msgid "Data"\nmsgstr "数据"\n\nmsgid "More data"\nmsgstr "更多数据"\n'
+    text = HEADER.format(lang="zh_Hant") + "# transkit-ignore TK501: quoted from a mainland source\n" + body
+    found = [(d.code, d.line) for d in _lint(text, selectors=["TK501"])]
+    assert found == [("TK501", 12)]
+
+
+def test_obsolete_and_untranslated_entries_are_not_linted():
+    text = HEADER.format(lang="zh_Hant") + 'msgid "a"\nmsgstr ""\n\n#~ msgid "b"\n#~ msgstr "数据"\n'
+    assert _lint(text, selectors=["TK501"]) == []
+
+
+def test_pair_checks_see_the_msgid_as_the_source():
+    text = HEADER.format(lang="zh_Hans") + 'msgid "This part was never translated at all."\nmsgstr "This part was never translated at all."\n'
+    found = [(d.code, d.line, d.related.line if d.related else None) for d in _lint(text, selectors=["TK302"])]
+    assert found == [("TK302", 8, 7)]
+
+
+def test_a_fence_in_one_msgstr_does_not_hide_the_next():
+    text = HEADER.format(lang="zh_Hant") + 'msgid "a"\nmsgstr "```"\n\nmsgid "b"\nmsgstr "数据"\n'
+    assert [(d.code, d.line) for d in _lint(text, selectors=["TK501"])] == [("TK501", 11)]
+
+
+def test_syntax_errors_do_not_stop_the_text_checks():
+    text = HEADER.format(lang="zh_Hant") + 'msgid "a"\nmsgstr "甲\n\nmsgid "b"\nmsgstr "数据"\n'
+    assert [(d.code, d.line) for d in _lint(text, selectors=["TK010", "TK501"])] == [("TK010", 8), ("TK501", 11)]
+
+
+def test_lint_command_on_a_po_file(cli, tmp_path):
+    po = tmp_path / "zh-Hant.po"
+    po.write_text(HEADER.format(lang="zh_Hant") + 'msgid "Data"\nmsgstr "数据"\n', encoding="utf-8")
+    r = cli("lint", str(po))
+    assert r.exit_code == 1
+    assert f"{po}:8:9" in r.stdout and "TK501" in r.stdout
+
+
+def test_check_locales_is_clean_with_the_catalogs(cli):
+    r = cli("check", "locales", "--fail-on", "info")
+    assert r.exit_code == 0, r
+    assert "no findings" in r.stdout

@@ -1,0 +1,500 @@
+"""Markdown-safe conversion: exactly OpenCC on prose, nothing else touched, glossary terms locked."""
+
+from __future__ import annotations
+
+import re
+
+import opencc
+import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+
+from transkit.convert import (
+    _PUA_RANGES,
+    Converter,
+    GlossaryLock,
+    _pyahocorasick_finder,
+    ambiguous_chars,
+    default_config,
+)
+from transkit.document import Document, line_body, split_lines
+from transkit.errors import InputError
+from transkit.script import tables
+
+CONFIGS = ("s2twp", "s2t", "s2tw", "s2hk", "t2s", "tw2sp")
+_CC: dict[str, opencc.OpenCC] = {}
+
+
+def cc(config: str) -> opencc.OpenCC:
+    if config not in _CC:
+        _CC[config] = opencc.OpenCC(config)
+    return _CC[config]
+
+
+def conv(source="zh-Hans", target="zh-Hant", config=None, glossary=None) -> Converter:
+    return Converter.for_languages(source, target, opencc_config=config, glossary=glossary)
+
+
+# Characters OpenCC converts differently in different words, plain ones, ASCII and punctuation.
+HAN = "数据库软件信息网络发干里后面台系制了头只么着余复松准确率程序文档鼠标打印内存服务器支持质量视频盘超"
+HANT = "數據庫軟體資訊網路發乾裡後麵臺係製頭隻麼著餘復鬆準確率程式文檔滑鼠列印記憶體伺服器支援品質視訊"
+ASCII = "abcXYZ019 _-.,:;()/#*'\""
+PUNCT = "，。：；（）「」“”——、！？　"
+prose = st.text(alphabet=HAN + HANT + ASCII + PUNCT, max_size=40)
+
+
+# --------------------------------------------------------------------------- #
+# Exactly OpenCC on plain text
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_plain_text_is_exactly_opencc(config):
+    source = "zh-Hant" if config.startswith(("t", "hk")) else "zh-Hans"
+    target = "zh-Hans" if source == "zh-Hant" else ("zh-HK" if "hk" in config else "zh-Hant")
+    c = conv(source, target, config)
+    text = "鼠标和U盘放在台面上，头发干了以后再发邮件。\n他们了解这个系统的制度。\r\n軟體與資料庫的程式。"
+    assert c.convert_text(text) == cc(config).convert(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=HAN + HANT + ASCII + PUNCT + "\n\r\t", max_size=200))
+@example("U盘和B超")
+@example("头发\n干了")
+def test_plain_text_property_equals_opencc(text):
+    assert conv().convert_text(text) == cc("s2twp").convert(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=HAN + ASCII + PUNCT, max_size=80))
+def test_glossary_with_no_match_changes_nothing(text):
+    glossary = {"不会出现的术语": "不會出現的術語"}
+    assume("不会出现的术语" not in text)
+    assert conv(glossary=glossary).convert_text(text) == cc("s2twp").convert(text)
+
+
+def test_glossary_object_with_conversion_pairs():
+    class Glossary:
+        def conversion_pairs(self, source_lang, target_lang):
+            assert (source_lang, target_lang) == ("zh-Hans", "zh-Hant")
+            return {"信息": "訊息"}
+
+    assert conv(glossary=Glossary()).convert_text("信息和软件") == "訊息和軟體"
+
+
+# --------------------------------------------------------------------------- #
+# The glossary lock
+# --------------------------------------------------------------------------- #
+
+
+def test_lock_beats_every_opencc_step():
+    # s2twp rewrites these in its Taiwan-phrase step; the glossary decides instead.
+    plain = cc("s2twp").convert("支持信息质量")
+    assert plain == "支援資訊質量"
+    c = conv(glossary={"支持": "支持", "信息": "訊息", "质量": "品質"})
+    assert c.convert_text("支持信息质量") == "支持訊息品質"
+
+
+def test_lock_prefers_the_longest_term():
+    c = conv(glossary={"数据": "数据X", "数据库": "資料庫"})
+    assert c.convert_text("数据库和数据") == "資料庫和数据X"
+
+
+def test_lock_in_every_configuration():
+    for config, text, term, target in (
+        ("s2t", "鼠标的数据", "鼠标", "滑鼠"),
+        ("s2hk", "鼠标的数据", "鼠标", "滑鼠"),
+        ("tw2sp", "滑鼠的資料", "滑鼠", "鼠标器"),
+        ("t2s", "滑鼠的資料", "資料", "资料库"),
+    ):
+        source = "zh-Hant" if config.startswith("t") else "zh-Hans"
+        target_lang = "zh-Hans" if source == "zh-Hant" else ("zh-HK" if "hk" in config else "zh-Hant")
+        c = conv(source, target_lang, config, {term: target})
+        out = c.convert_text(text)
+        assert target in out, (config, out)
+        assert out.replace(target, "") == cc(config).convert(text.replace(term, "\n")).replace("\n", ""), (config, out)
+
+
+@pytest.mark.parametrize("config", ("s2twp", "s2t", "s2hk", "t2s", "tw2sp", "s2tw", "hk2s"))
+def test_placeholders_pass_opencc_untouched(config):
+    # A sample of every placeholder range, each between real words.
+    chars = []
+    for lo, hi in _PUA_RANGES:
+        chars.extend(chr(c) for c in range(lo, min(hi, lo + 3000) + 1))
+    chars.append(chr(_PUA_RANGES[-1][1]))
+    words = ["数据", "鼠标", "了解", "头发", "資料", "滑鼠", "瞭解"]
+    text = "".join(words[i % len(words)] + ch for i, ch in enumerate(chars))
+    out = cc(config).convert(text)
+    assert [ch for ch in out if _is_pua(ch)] == chars
+    # ... and OpenCC never produces one.
+    han = "".join(chr(c) for c in range(0x4E00, 0xA000))
+    assert not any(_is_pua(ch) for ch in cc(config).convert(han))
+
+
+def _is_pua(ch: str) -> bool:
+    return any(lo <= ord(ch) <= hi for lo, hi in _PUA_RANGES)
+
+
+def test_placeholders_never_collide_with_text():
+    # The text already uses the first private-use characters: they must come out as they went in.
+    text = "\ue000数据\ue001库\U000f0000信息"
+    out = conv(glossary={"数据": "資料", "信息": "訊息"}).convert_text(text)
+    assert out == "\ue000資料\ue001庫\U000f0000訊息"
+    doc = Document.from_text("# \ue000数据\n\n`\ue001` 信息\ue000\n")
+    assert conv(glossary={"信息": "訊息"}).convert_document(doc) == "# \ue000資料\n\n`\ue001` 訊息\ue000\n"
+
+
+@pytest.mark.parametrize("sep", ["\n", "\ue123", "\U000f0042"])
+@settings(max_examples=80, deadline=None)
+@given(a=st.text(alphabet=HAN + HANT + ASCII, max_size=12), b=st.text(alphabet=HAN + HANT + ASCII, max_size=12))
+@example(a="鼠", b="标")
+@example(a="头", b="发")
+def test_a_separator_breaks_phrases_like_a_separate_call(sep, a, b):
+    c = cc("s2twp")
+    assert c.convert(a + sep + b) == c.convert(a) + sep + c.convert(b)
+
+
+def test_nul_and_lone_surrogates_pass_through():
+    # OpenCC's C++ core stops at NUL and cannot take lone surrogates: they are kept, the rest converted.
+    c = conv()
+    assert c.convert_text("数据\x00软件") == "資料\x00軟體"
+    assert c.convert_text("数据\udcff软件") == "資料\udcff軟體"
+    doc = Document.from_text("数据\x00软件\n")
+    assert c.convert_document(doc) == "資料\x00軟體\n"
+
+
+def _naive_leftmost_longest(text: str, keys: list[str]) -> list[tuple[int, int]]:
+    out, i = [], 0
+    by_len = sorted(keys, key=len, reverse=True)
+    while i < len(text):
+        for k in by_len:
+            if text.startswith(k, i):
+                out.append((i, i + len(k)))
+                i += len(k)
+                break
+        else:
+            i += 1
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="数据库软件", min_size=1, max_size=4), min_size=1, max_size=6, unique=True), st.text(alphabet="数据库软件x", max_size=40))
+def test_matching_is_leftmost_longest(keys, text):
+    expected = _naive_leftmost_longest(text, keys)
+    lock = GlossaryLock({k: k for k in keys})
+    assert lock.matches(text) == expected
+    # the fallback backend agrees
+    assert [(s, e) for _, s, e in _pyahocorasick_finder(list(lock.pairs))(text)] == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.text(alphabet="数据库软件信息", min_size=1, max_size=3), st.text(alphabet="資料庫軟體訊息X", min_size=1, max_size=3), max_size=5), st.text(alphabet="数据库软件信息和", max_size=40))
+def test_lock_then_restore_is_the_glossary_substitution(pairs, text):
+    lock = GlossaryLock(pairs)
+    locked, table = lock.lock(text, set())
+    expected = []
+    pos = 0
+    for s, e in _naive_leftmost_longest(text, list(pairs)):
+        expected.append(text[pos:s] + pairs[text[s:e]])
+        pos = e
+    expected.append(text[pos:])
+    assert lock.restore(locked, table) == "".join(expected)
+
+
+# --------------------------------------------------------------------------- #
+# Markdown: only prose converted
+# --------------------------------------------------------------------------- #
+
+SAMPLE = """\
+---
+标题: 数据库软件指南
+作者名单: [张三, 李四]
+发布日期: 2026-01-01
+---
+
+# 数据库与软件 {#数据库-软件}
+
+这是关于[数据库文档](docs/数据库/说明.md "数据库说明")的介绍，参见 <https://例子.cn/数据/软件> 和 https://example.com/数据/软件?查询=信息 。
+
+![软件截图](images/软件/截图.png "软件标题")
+
+使用 `数据库连接` 命令，或者 ``双反引号`数据` `` 也行。
+
+参考[数据][数据库引用]与[软件信息]。
+
+<a href="/数据/软件.html" title="数据库">链接里的数据</a>
+
+<!-- 注释里的数据库 -->
+
+```python
+# 数据库代码
+print("软件信息")
+```
+
+    缩进代码里的数据库
+
+~~~
+波浪线围栏里的软件
+~~~
+
+| 数据 | `软件` |
+|---|---|
+| 信息 | [网络](网络/数据.md) |
+
+- 列表里的数据，<span class="数据">标签内容软件</span>
+  续行里的信息
+
+> 引用里的数据库
+
+[数据库引用]: https://example.com/数据库 "引用标题里的数据"
+[软件信息]: <docs/软件 信息.md>
+
+联系 data-team@example.com 获取数据。
+"""
+
+PROTECTED_KINDS = None  # every SpanKind
+
+
+def _assert_only_prose_changed(src: str, out: str, config: str = "s2twp", lang: str = "zh-Hant") -> None:
+    doc = Document.from_text(src)
+    src_lines, out_lines = split_lines(src), split_lines(out)
+    assert len(out_lines) == len(src_lines)
+    wrong = tables().simplified_only.get(lang, frozenset()) if lang != "zh-Hans" else frozenset()
+    for n, (a, b) in enumerate(zip(src_lines, out_lines), start=1):
+        # line endings are kept
+        assert a[len(line_body(a)) :] == b[len(line_body(b)) :], n
+        if doc.is_code_line(n):
+            assert a == b, n
+            continue
+        body, out_body = line_body(a), line_body(b)
+        # every protected span is there, in order, byte for byte
+        pos = 0
+        for span in doc.spans(n):
+            piece = body[span.start : span.end]
+            found = out_body.find(piece, pos)
+            assert found != -1, (n, span.kind, piece, out_body)
+            pos = found + len(piece)
+        # the prose is OpenCC's conversion, segment by segment
+        expected = []
+        cur = 0
+        for col, seg in doc.prose_segments(n):
+            expected.append(body[cur:col])
+            expected.append(cc(config).convert(seg))
+            cur = col + len(seg)
+        expected.append(body[cur:])
+        assert out_body == "".join(expected), n
+        # and no simplified-only character is left in it
+        out_doc_line = Document.from_text(out).masked(n)
+        left = {ch for ch in out_doc_line if ch in wrong}
+        assert not left, (n, left, out_body)
+
+
+def test_protected_spans_sample():
+    out = conv().convert_document(Document.from_text(SAMPLE))
+    _assert_only_prose_changed(SAMPLE, out)
+    lines = out.splitlines()
+    # front-matter keys kept, values converted
+    assert lines[1] == "标题: 資料庫軟體指南"
+    assert lines[2] == "作者名单: [張三, 李四]"
+    # link text and title converted, destination kept
+    assert '[資料庫文件](docs/数据库/说明.md "資料庫說明")' in out
+    # image alt and title converted, destination kept
+    assert '![軟體截圖](images/软件/截图.png "軟體標題")' in out
+    assert "{#数据库-软件}" in out
+    assert '<a href="/数据/软件.html" title="数据库">連結裡的資料</a>' in out
+    assert "[数据库引用]: https://example.com/数据库 \"引用標題裡的資料\"" in out
+    assert "`数据库连接`" in out and "print(\"软件信息\")" in out and "    缩进代码里的数据库" in out
+    # the fast path agrees with the document path
+    assert conv().convert_markdown(SAMPLE) == out
+
+
+def test_protected_spans_seed(seed_hans):
+    text = seed_hans.read_text(encoding="utf-8")
+    out = conv().convert_markdown(text)
+    assert out == conv().convert_document(Document.from_text(text))
+    _assert_only_prose_changed(text, out)
+
+
+def test_crlf_bom_and_no_final_newline_kept():
+    src = "\ufeff# 数据\r\n\r\n软件 `代码`\r\n最后一行"
+    out = conv().convert_document(Document.from_text(src))
+    assert out == "\ufeff# 資料\r\n\r\n軟體 `代码`\r\n最後一行"
+    assert conv().convert_markdown(src) == out
+
+
+def test_traditional_to_simplified_document():
+    src = "# 資料庫\n\n軟體的[說明](說明/資料.md)和 `程式碼`。\n"
+    out = conv("zh-Hant", "zh-Hans").convert_document(Document.from_text(src))
+    assert out == "# 数据库\n\n软件的[说明](說明/資料.md)和 `程式碼`。\n"
+    _assert_only_prose_changed(src, out, "tw2sp", "zh-Hans")
+
+
+# Markdown made of fragments that stress the protected spans and the block structure.
+_frag = st.one_of(
+    prose,
+    prose.map(lambda s: f"`{s.replace('`', '')}`"),
+    st.tuples(prose, prose, prose).map(lambda t: f"[{t[0]}](docs/{t[1].replace(' ', '').replace(')', '')}.md \"{t[2].replace(chr(34), '')}\")"),
+    st.tuples(prose, prose).map(lambda t: f"![{t[0]}](img/{t[1].replace(' ', '').replace(')', '')}.png)"),
+    prose.map(lambda s: f"<https://例子.cn/{s.replace(' ', '').replace('>', '')}>"),
+    prose.map(lambda s: f" https://example.com/数据/{s.replace(' ', '')} "),
+    prose.map(lambda s: f'<span title="{s.replace(chr(34), "")}">'),
+    st.just("</span>"),
+    prose.map(lambda s: f"[{s}][参考]"),
+)
+_line = st.one_of(
+    st.lists(_frag, max_size=4).map("".join),
+    st.lists(_frag, max_size=3).map(lambda f: "# " + "".join(f)),
+    st.lists(_frag, max_size=3).map(lambda f: "- " + "".join(f)),
+    st.lists(_frag, max_size=3).map(lambda f: "  " + "".join(f)),
+    st.lists(_frag, max_size=3).map(lambda f: "    " + "".join(f)),
+    st.lists(_frag, max_size=3).map(lambda f: "> " + "".join(f)),
+    st.sampled_from(["", "", "", "```", "```python", "~~~", "<!--", "-->", "<div>", "---", "***", "| 数据 | 软件 |", "|---|---|", "[参考]: https://example.com/数据 \"标题数据\""]),
+    prose.map(lambda s: f"<!-- {s} -->"),
+)
+_ending = st.sampled_from(["\n"] * 8 + ["\r\n"])
+
+
+@st.composite
+def markdown(draw):
+    lines = draw(st.lists(_line, max_size=25))
+    endings = draw(st.lists(_ending, min_size=len(lines), max_size=len(lines)))
+    head = ""
+    if draw(st.booleans()):
+        head = "---\n" + draw(st.sampled_from(["标题: 数据库\n", "标题数据: 软件\n\n作者: 信息\n", "key: 值\n"])) + "---\n\n"
+    text = head + "".join(l + e for l, e in zip(lines, endings))
+    if draw(st.booleans()):
+        text = text.rstrip("\r\n")
+    return text
+
+
+# OpenCC phrases that take ASCII letters with them (found by probing every
+# ASCII character next to every CJK character); the ASCII property excludes them.
+ASCII_PHRASES = {"s2twp": ("U盘", "U盤", "B超"), "tw2sp": ("A肝", "B肝", "C肝", "D肝", "E肝")}
+
+
+def test_ascii_phrases_are_real():
+    for config, phrases in ASCII_PHRASES.items():
+        for p in phrases:
+            assert p[0] not in cc(config).convert(p), (config, p)
+
+
+def _ascii(s: str) -> str:
+    return "".join(ch for ch in s if ch.isascii())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(markdown())
+@example("```\n数据\n\n```\n\n软件\n")
+@example("<!--\n数据\n\n-->\n\n软件 `x`\n")
+@example("- 列表\n\n    缩进续行 `数据`\n\n软件\n")
+@example("---\n标题: 数据\n\n作者: 软件\n---\n\n数据\n")
+@example("数据\n\n---\n\n软件: 信息\n\n---\n")
+@example("    代码 `数据`\n\n    更多代码\n正文数据\n")
+def test_conversion_never_touches_ascii_spans_or_line_count(text):
+    assume(not any(p in text for p in ASCII_PHRASES["s2twp"]))
+    c = conv()
+    doc = Document.from_text(text)
+    out = c.convert_document(doc)
+    _assert_only_prose_changed(text, out)
+    for a, b in zip(split_lines(text), split_lines(out)):
+        assert _ascii(a) == _ascii(b)
+    # the fast path (regions parsed apart) gives the same result
+    assert c.convert_markdown(text) == out
+
+
+def test_fast_path_handles_lone_cr_and_unclosed_blocks():
+    c = conv()
+    for text in (
+        "数据\r\r```\r软件\r\r正文\r",
+        "```\n代码数据\n\n没有关闭的围栏\n\n数据\n",
+        "<!-- 开始\n\n注释数据\n\n-->\n\n软件\n",
+        "段落\n\n<div>\n数据\n</div>\n\n软件\n",
+    ):
+        assert c.convert_markdown(text) == c.convert_document(Document.from_text(text)), text
+
+
+def test_parallel_chunks_agree_with_one_process(seed_hans):
+    c = conv()
+    base = seed_hans.read_text(encoding="utf-8")
+    # an unclosed fence in the middle makes a chunk boundary fall inside code
+    text = base + "\n\n```\n" + base.replace("```", "") + "\n\n" + base
+    c.PARALLEL_THRESHOLD = 10_000
+    assert c.convert_markdown(text, jobs=2) == c.convert_document(Document.from_text(text))
+    assert c.convert_markdown(base * 3, jobs=3) == c.convert_document(Document.from_text(base * 3))
+
+
+# --------------------------------------------------------------------------- #
+# Review list
+# --------------------------------------------------------------------------- #
+
+
+def test_explain_lists_characters_with_several_targets():
+    text = "# 头发\n\n头发很干净，干部在干活。\n\n`头发` 不在代码里报告。\n"
+    review = conv().explain(Document.from_text(text))
+    found = [(a.line, a.column, a.char, a.chosen) for a in review]
+    assert (1, 4, "发", "髮") in found
+    assert (3, 2, "发", "髮") in found
+    assert (3, 4, "干", "乾") in found
+    assert (3, 7, "干", "幹") in found
+    assert (3, 10, "干", "幹") in found
+    assert all(line != 5 or col > 6 for line, col, *_ in found)  # inline code is not reviewed
+    first = next(a for a in review if a.line == 3 and a.column == 4)
+    assert set(first.candidates) >= {"乾", "幹", "干"}
+    assert first.context == "頭髮很[乾]淨，幹部在幹"
+    assert str(first).startswith("3:4: 干 -> 乾 (")
+
+
+def test_explain_skips_glossary_terms():
+    review = conv(glossary={"头发": "頭髮"}).explain(Document.from_text("头发和发展\n"))
+    assert [(a.column, a.char, a.chosen) for a in review] == [(4, "发", "發")]
+
+
+def test_ambiguity_table_comes_from_opencc():
+    table = ambiguous_chars("s2twp")
+    for ch, forms in (("干", "乾幹"), ("发", "發髮"), ("里", "裡"), ("后", "後后"), ("系", "係繫"), ("面", "麵"), ("制", "製"), ("了", "瞭"), ("台", "臺颱")):
+        assert set(forms) <= set(table[ch]), ch
+    # every form is one OpenCC produces for that character in some word
+    words = {"干": ["干净", "干部", "若干"], "发": ["头发", "发展"], "了": ["了解", "好了"]}
+    for ch, ws in words.items():
+        made = {cc("s2tw").convert(w)[w.index(ch)] for w in ws}
+        assert made <= set(table[ch])
+    assert ambiguous_chars("tw2sp")["著"] == ("着", "著")
+
+
+# --------------------------------------------------------------------------- #
+# Languages and configurations
+# --------------------------------------------------------------------------- #
+
+
+def test_languages_and_configs():
+    assert default_config("zh-Hans", "zh-Hant") == "s2twp"
+    assert conv("zh-CN", "zh-TW").config == "s2twp"
+    assert conv("zh-Hans", "zh-HK").config == "s2hk"
+    assert conv("zh-Hant", "zh-Hans").config == "tw2sp"
+    assert conv(config="s2tw.json").config == "s2tw"
+    with pytest.raises(InputError, match="unknown OpenCC configuration 'nope'"):
+        conv(config="nope")
+    with pytest.raises(InputError, match="both zh-Hant"):
+        conv("zh-TW", "zh-Hant")
+    with pytest.raises(InputError, match="only zh-Hans, zh-Hant and zh-HK"):
+        conv("en", "zh-Hant")
+    with pytest.raises(InputError):
+        conv("zh-Hans", "zh-XX")
+
+
+def test_converter_is_lazy_and_shared():
+    from transkit.convert import opencc_converter
+
+    c1, c2 = conv(), conv()
+    assert c1.convert_text("数据") == c2.convert_text("数据") == "資料"
+    assert opencc_converter("s2twp") is opencc_converter("s2twp.json".removesuffix(".json"))
+
+
+def test_resources_converter_uses_the_merged_glossary():
+    from transkit.config import Config
+    from transkit.resources import Resources
+
+    c = Resources(Config()).converter("zh-Hans", "zh-Hant")
+    pairs = Resources(Config()).glossary.conversion_pairs("zh-Hans", "zh-Hant")
+    term, target = next((k, v) for k, v in pairs.items() if re.fullmatch(r"[\u4e00-\u9fff]{2,}", k) and cc("s2twp").convert(k) != v)
+    assert c.convert_text(f"这是{term}。") == cc("s2twp").convert("这是") + target + "。"

@@ -1,0 +1,1170 @@
+"""Mojibake: text that went through the wrong character encoding, found and undone.
+
+Chinese documentation meets a few encoding accidents again and again:
+
+- UTF-8 bytes decoded with a Western or Cyrillic single-byte code page
+  (Windows-1252, -1254, -1250, -1251, ISO-8859-1, Mac OS Roman): ``應用`` becomes
+  ``æ‡‰ç”¨``. When the code page leaves some bytes undefined, a careless tool
+  drops them, and soft hyphens (byte 0xAD) get stripped as invisible: the text is
+  then *lossy*, and a damaged character can only be recovered by choosing among
+  the few byte completions that give a valid character, with a language model
+  (see :mod:`transkit.langmodel`);
+- UTF-8 bytes decoded as GBK/GB18030 (``模型部署`` becomes ``妯″瀷閮ㄧ讲``) or as
+  Big5;
+- GBK text decoded as Big5, and Big5 text decoded as GBK;
+- double encoding: the accident happened twice (``æ¨¡`` one layer down is
+  ``Ã¦Â¨Â¡``);
+- the famous markers of bytes already lost: ``锟斤拷`` (U+FFFD's bytes read as
+  GBK), ``烫烫烫`` and ``屯屯屯`` (uninitialized memory from MSVC debug builds),
+  and runs of U+FFFD.
+
+Detection is per line and cheap: a precompiled prefilter rejects a clean line
+with one regular-expression search, and only suspicious runs are re-encoded and
+re-decoded. Correct text is left alone: Latin names with accents, mathematics,
+emoji, Cyrillic and Greek prose are not mojibake, because the re-decoded bytes
+must form the UTF-8 of plausible characters, with evidence that a natural text
+would not produce.
+
+    >>> [(d.accident.value, d.codec, d.repaired) for d in find_damage("應用 æ‡‰ç”¨ and CafÃ©")]
+    [('utf8-as-single-byte', 'cp1252', '應用'), ('utf8-as-single-byte', 'cp1252', 'é')]
+    >>> find_damage("José Müller, Dvořák, Łódź: ∑ α ≤ β, привет, 👍")
+    []
+    >>> repair_line("妯″瀷閮ㄧ讲").text
+    '模型部署'
+"""
+
+from __future__ import annotations
+
+import codecs
+import enum
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations, product
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from transkit.document import Document
+    from transkit.langmodel import LanguageModel
+
+
+class Accident(enum.Enum):
+    """What happened to the bytes."""
+
+    SINGLE_BYTE = "utf8-as-single-byte"  # UTF-8 decoded with a one-byte code page
+    GBK = "utf8-as-gbk"  # UTF-8 decoded as GBK / GB18030
+    BIG5 = "utf8-as-big5"  # UTF-8 decoded as Big5
+    GBK_AS_BIG5 = "gbk-as-big5"  # GBK bytes decoded as Big5
+    BIG5_AS_GBK = "big5-as-gbk"  # Big5 bytes decoded as GBK
+    MARKER = "lost-text-marker"  # 锟斤拷, 烫烫烫, 屯屯屯: bytes gone before we saw them
+    REPLACEMENT_RUN = "replacement-run"  # several U+FFFD in a row
+
+
+# Python codec name -> how a user knows it.
+CODEC_LABELS = {
+    "cp1252": "Windows-1252",
+    "cp1254": "Windows-1254 (Turkish)",
+    "cp1250": "Windows-1250 (Central European)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "latin-1": "ISO-8859-1 (Latin-1)",
+    "mac_roman": "Mac OS Roman",
+    "gb18030": "GBK/GB18030",
+    "big5": "Big5",
+}
+# Tried in this order; on a tie the earlier (more common) code page is named.
+SINGLE_BYTE_CODECS = ("cp1252", "cp1254", "latin-1", "cp1250", "cp1251", "mac_roman")
+
+SOFT_HYPHEN = 0xAD  # U+00AD in every code page above but Mac OS Roman: invisible, often stripped
+
+
+@dataclass(frozen=True)
+class Damage:
+    """One damaged run inside one line.
+
+    ``start``/``end`` are 0-based code-point columns of the damaged text in the
+    line (end exclusive). ``repaired`` is the run's text undone, or ``None``
+    where the bytes cannot be recovered (markers). ``layers`` is 2 for double
+    encoding. ``lossy`` runs had bytes dropped; their ``repaired`` text holds the
+    most likely characters only after :func:`repair_line` consulted the language
+    model (``find_damage`` leaves ``None`` there).
+    """
+
+    start: int
+    end: int
+    accident: Accident
+    codec: str | None
+    confidence: float
+    text: str
+    repaired: str | None
+    lossy: bool = False
+    layers: int = 1
+
+    @property
+    def label(self) -> str:
+        """A phrase naming the accident for messages."""
+        codec = CODEC_LABELS.get(self.codec or "", self.codec or "")
+        if self.accident is Accident.SINGLE_BYTE:
+            what = f"UTF-8 decoded as {codec}"
+            if self.layers > 1:
+                what = f"UTF-8 decoded as {codec} {self.layers} times (double encoding)"
+            return what + (", bytes lost" if self.lossy else "")
+        if self.accident is Accident.GBK:
+            return "UTF-8 decoded as GBK" + (", bytes lost" if self.lossy else "")
+        if self.accident is Accident.BIG5:
+            return "UTF-8 decoded as Big5" + (", bytes lost" if self.lossy else "")
+        if self.accident is Accident.GBK_AS_BIG5:
+            return "GBK text decoded as Big5"
+        if self.accident is Accident.BIG5_AS_GBK:
+            return "Big5 text decoded as GBK"
+        if self.accident is Accident.MARKER:
+            return "marker of bytes lost in an earlier decoding"
+        return "run of U+FFFD replacement characters"
+
+
+# --------------------------------------------------------------------------- #
+# Byte-level tools
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class SingleByteCodec:
+    """A one-byte code page seen from the side of its victims."""
+
+    name: str
+    high: str  # the characters of bytes 0x80..0xFF ("\x00" where undefined)
+    encode_map: dict  # str.translate table: character -> byte value, for 0x80..0xFF
+    droppable: bytes  # bytes a careless decoder loses: undefined ones, and the soft hyphen
+    lead2: str  # characters of bytes C2..DF
+    lead3: str  # E0..EF
+    lead4: str  # F0..F4
+    cont: str  # 80..BF
+
+
+@lru_cache(maxsize=None)
+def single_byte(name: str) -> SingleByteCodec:
+    high = []
+    table: dict[int, int] = {}
+    dropped = []
+    for b in range(0x80, 0x100):
+        try:
+            ch = bytes([b]).decode(name)
+        except UnicodeDecodeError:
+            # Undefined: Windows' own decoder passes it through as the C1 control
+            # of the same number ("sloppy" decoding); most other tools drop it.
+            ch = chr(b)
+            dropped.append(b)
+        if name == "latin-1" and b < 0xA0:
+            dropped.append(b)  # C1 controls: invisible, stripped by many editors
+        high.append(ch)
+        table.setdefault(ord(ch), b)
+    hs = "".join(high)
+    if hs[SOFT_HYPHEN - 0x80] == "\u00ad":
+        dropped.append(SOFT_HYPHEN)
+    return SingleByteCodec(
+        name=name,
+        high=hs,
+        encode_map=table,
+        droppable=bytes(sorted(set(dropped))),
+        lead2=hs[0x42:0x60],
+        lead3=hs[0x60:0x70],
+        lead4=hs[0x70:0x75],
+        cont=hs[0x00:0x40],
+    )
+
+
+def encode_single_byte(text: str, codec: SingleByteCodec) -> bytes | None:
+    """``text`` (ASCII plus the code page's characters) back to bytes, or ``None``."""
+    mapped = text.translate(codec.encode_map)
+    try:
+        return mapped.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+
+
+_tls = threading.local()
+
+
+def _record_error(exc: UnicodeDecodeError):
+    spans = _tls.spans
+    spans.append((exc.start, exc.end))
+    return (chr(_PLACEHOLDER_BASE + len(spans) - 1), exc.end)
+
+
+_PLACEHOLDER_BASE = 0xF0000  # plane 15 private use: never produced from the bytes we decode
+codecs.register_error("transkit-mojibake", _record_error)
+
+
+def decode_utf8_marked(data: bytes) -> tuple[str, list[bytes]]:
+    """Decode UTF-8; every invalid stretch becomes a placeholder character (plane 15).
+
+    Returns the text and the bytes behind each placeholder, in order. The
+    placeholders are ``chr(0xF0000 + k)`` for the k-th stretch; the input never
+    holds them because :func:`_has_plane15` inputs take the slow path.
+    """
+    _tls.spans = []
+    text = data.decode("utf-8", errors="transkit-mojibake")
+    return text, [data[s:e] for s, e in _tls.spans]
+
+
+def _is_placeholder(ch: str) -> bool:
+    return _PLACEHOLDER_BASE <= ord(ch) < _PLACEHOLDER_BASE + 0x10000
+
+
+def _utf8_needs(lead: int) -> int:
+    if 0xC2 <= lead <= 0xDF:
+        return 1
+    if 0xE0 <= lead <= 0xEF:
+        return 2
+    if 0xF0 <= lead <= 0xF4:
+        return 3
+    return -1
+
+
+def is_truncated(seq: bytes) -> bool:
+    """Whether ``seq`` is a UTF-8 lead byte followed by fewer continuation bytes than it needs."""
+    if not seq:
+        return False
+    need = _utf8_needs(seq[0])
+    return need > 0 and len(seq) - 1 < need and all(0x80 <= b <= 0xBF for b in seq[1:])
+
+
+def plausible_char(ch: str) -> bool:
+    """Whether ``ch`` is something a document could contain (assigned, not a control or private use)."""
+    cat = unicodedata.category(ch)
+    return cat not in ("Cn", "Co", "Cs", "Cc") and ch not in "\ufffd\ufeff"
+
+
+@lru_cache(maxsize=4096)
+def completions(seq: bytes, fill: bytes) -> tuple[str, ...]:
+    """The characters a truncated UTF-8 sequence can complete to, inserting bytes from ``fill``.
+
+    The missing bytes may have stood anywhere after the lead byte.
+
+        >>> completions(bytes([0xE5, 0xAF]), bytes([0x8F, 0x90]))
+        ('可', '启', '寏', '寐')
+    """
+    need = _utf8_needs(seq[0])
+    have = list(seq[1:])
+    missing = need - len(have)
+    out: list[str] = []
+    if missing <= 0:
+        return ()
+    total = need
+    for where in combinations(range(total), missing):
+        for vals in product(fill, repeat=missing):
+            body = []
+            it_have = iter(have)
+            it_vals = iter(vals)
+            for k in range(total):
+                body.append(next(it_vals) if k in where else next(it_have))
+            try:
+                ch = bytes([seq[0], *body]).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if plausible_char(ch) and ch not in out:
+                out.append(ch)
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- #
+# What a decoded character must look like to count as evidence
+# --------------------------------------------------------------------------- #
+
+
+def _target_ok(ch: str, codec: str) -> bool:
+    """Whether ``ch``, decoded from re-encoded text, is a likely original character."""
+    o = ord(ch)
+    if 0x4E00 <= o <= 0x9FFF:
+        return True  # the common case first: a CJK ideograph
+    if not plausible_char(ch):
+        return False
+    if o >= 0x800:
+        # Three- and four-byte characters: CJK, punctuation, symbols, emoji.
+        if codec in ("mac_roman", "cp1251"):
+            return o >= 0x2000  # their victims are CJK documents, not Indic scripts
+        return True
+    # Two-byte characters (U+0080..U+07FF): accented Latin, Greek, Cyrillic.
+    # Only from lead bytes whose code-page characters never begin a natural
+    # letter pair (Â Ã Ä Å Î Ï Ð Ñ in Windows-1252): "Ã©" is mojibake, "Ĺ»" is not evidence.
+    if codec in ("cp1252", "cp1254", "latin-1", "cp1250"):
+        return 0x80 <= o <= 0x17F or 0x370 <= o <= 0x3FF or 0x400 <= o <= 0x4FF
+    if codec == "cp1251":
+        return 0x400 <= o <= 0x4FF  # Р / С followed by a symbol: Russian read as Windows-1251
+    return False  # Mac OS Roman's two-byte leads are ¬ √ ≈ “ ” …: too natural in real text
+
+
+# --------------------------------------------------------------------------- #
+# Prefilters (compiled on first use)
+# --------------------------------------------------------------------------- #
+
+
+@lru_cache(maxsize=1)
+def _latin_prefilter() -> re.Pattern:
+    """A lead-byte character followed by a continuation-byte character, in any code page."""
+    leads: set[str] = set()
+    conts: set[str] = set()
+    for name in SINGLE_BYTE_CODECS:
+        c = single_byte(name)
+        leads.update(c.lead2 + c.lead3 + c.lead4)
+        conts.update(c.cont)
+    return re.compile(f"[{_class(leads)}][{_class(conts)}]")
+
+
+@lru_cache(maxsize=1)
+def _cjk_prefilter() -> re.Pattern:
+    """Characters that begin UTF-8 Chinese read as GBK or Big5, lone surrogates, U+FFFD."""
+    chars: set[str] = set()
+    for lead in range(0xE4, 0xEA):
+        for trail in range(0x80, 0xC0):
+            for enc in ("gb18030", "big5"):
+                try:
+                    chars.add(bytes([lead, trail]).decode(enc))
+                except UnicodeDecodeError:
+                    pass
+    return re.compile(f"[{_class(chars)}\udc80-\udcff\ufffd]")
+
+
+_MARKERS = re.compile(r"(?:锟斤拷|錕斤拷|嚙踝蕭)+|(?:锟斤|錕斤)|烫{3,}|燙{3,}|屯{3,}|昍{3,}|迋{3,}|\ufffd{2,}")
+
+
+def _class(chars: Iterable[str]) -> str:
+    return "".join(re.escape(c) for c in sorted(chars) if c not in "\x00")
+
+
+def looks_damaged(line: str) -> bool:
+    """The cheap test run on every line: could this line hold mojibake at all?
+
+        >>> looks_damaged("純中文的句子，沒有問題。"), looks_damaged("æ‡‰ç”¨")
+        (False, True)
+    """
+    if line.isascii():
+        return False
+    return bool(_latin_prefilter().search(line) or _cjk_prefilter().search(line) or _MARKERS.search(line))
+
+
+# --------------------------------------------------------------------------- #
+# Decoded runs
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class _Run:
+    """A stretch of a line re-decoded through one accident."""
+
+    start: int
+    end: int
+    accident: Accident
+    codec: str
+    pieces: list  # str (fixed text) or tuple[str, ...] (candidates) per output character
+    good: int  # evidence: plausible decoded characters
+    lossy: int  # truncated sequences explained by dropped bytes
+    layers: int = 1
+
+    @property
+    def text_if_lossless(self) -> str | None:
+        if self.lossy:
+            return None
+        return "".join(self.pieces)
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _decode_single_byte_run(text: str, codec: SingleByteCodec, fill: bytes) -> tuple[list, int, int, int] | None:
+    """Re-decode one non-ASCII run; ``None`` if the code page cannot encode it.
+
+    Returns (pieces, good, lossy, bad). ``pieces`` has one ``(piece, nbytes)``
+    per output character: the piece is a string, a tuple of candidates (a
+    truncated sequence), or ``None`` for bytes that mean nothing; ``nbytes`` is
+    how many source characters it consumed (one byte each).
+    """
+    data = encode_single_byte(text, codec)
+    if data is None or _PLANE15.search(data):
+        return None
+    decoded, errors = decode_utf8_marked(data)
+    if not errors and not _ODD.search(decoded):
+        # The common case: every character decoded to CJK or ASCII.
+        good = len(decoded) - len(decoded.encode("ascii", "ignore"))
+        return [(ch, 1 if ch < "\x80" else 3) for ch in decoded], good, 0, 0
+    pieces: list = []
+    good = lossy = bad = 0
+    for ch in decoded:
+        if _is_placeholder(ch):
+            seq = errors[ord(ch) - _PLACEHOLDER_BASE]
+            cands = _candidates(seq, fill, codec.name) if fill else ()
+            if cands:
+                pieces.append((cands, len(seq)))
+                lossy += 1
+            else:
+                pieces.append((None, len(seq)))
+                bad += 1
+        elif ch < "\x80":
+            pieces.append((ch, 1))
+        elif _target_ok(ch, codec.name):
+            pieces.append((ch, len(ch.encode("utf-8"))))
+            good += 1
+        else:
+            pieces.append((None, len(ch.encode("utf-8"))))
+            bad += 1
+    return pieces, good, lossy, bad
+
+
+# Anything but ASCII and three-byte CJK ideographs / CJK punctuation: worth a closer look.
+_ODD = re.compile("[^\x00-\x7f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+@lru_cache(maxsize=8192)
+def _candidates(seq: bytes, fill: bytes, codec: str) -> tuple[str, ...]:
+    """Plausible completions of a truncated sequence (empty when ``seq`` is not truncated)."""
+    if not is_truncated(seq):
+        return ()
+    return tuple(c for c in completions(seq, fill) if _target_ok(c, codec))
+
+
+_PLANE15 = re.compile(rb"\xf3[\xb0-\xbf]")
+
+
+def _fill_for(name: str) -> bytes:
+    """Bytes a lossy decoder may have dropped for code page ``name``.
+
+    Windows-1252 and -1254 differ in two of these (0x8E, 0x9E) and are otherwise
+    the same for Chinese mojibake, so both take the union: a document that never
+    shows a Turkish letter is still often Windows-1254 damage.
+    """
+    fill = set(single_byte(name).droppable)
+    if name in ("cp1252", "cp1254"):
+        fill |= set(single_byte("cp1252").droppable) | set(single_byte("cp1254").droppable)
+    return bytes(sorted(fill))
+
+
+def _single_byte_line(line: str, prefer: str | None, lossy_ok: bool) -> list[_Run]:
+    """The whole line re-decoded at once (the fast path), else run by run."""
+    order = SINGLE_BYTE_CODECS
+    if prefer in order:
+        order = (prefer,) + tuple(c for c in order if c != prefer)
+    for name in order:
+        run = _whole_line(line, name, lossy_ok)
+        if run is not None:
+            return [run] if (run.good or run.lossy) else []
+    return _single_byte_runs(line, prefer, lossy_ok)
+
+
+def _whole_line(line: str, name: str, lossy_ok: bool) -> _Run | None:
+    """``line`` re-decoded through code page ``name`` in one pass; ``None`` if any byte means nothing."""
+    codec = single_byte(name)
+    data = encode_single_byte(line, codec)
+    if data is None or _PLANE15.search(data):
+        return None
+    decoded, errors = decode_utf8_marked(data)
+    if _ODD.search(decoded) is not None:
+        for m in _ODD.finditer(decoded):
+            ch = m.group()
+            if not _is_placeholder(ch) and not _target_ok(ch, name):
+                return None
+    pieces: list = list(decoded)
+    lossy = 0
+    if errors:
+        if not lossy_ok:
+            return None
+        fill = _fill_for(name)
+        for m in _PLACEHOLDER.finditer(decoded):
+            ch = m.group()
+            cands = _candidates(errors[ord(ch) - _PLACEHOLDER_BASE], fill, name)
+            if not cands:
+                return None
+            pieces[m.start()] = cands
+            lossy += 1
+    good = len(decoded) - len(decoded.encode("ascii", "ignore")) - lossy
+    return _Run(0, len(line), Accident.SINGLE_BYTE, name, pieces, good, lossy)
+
+
+_PLACEHOLDER = re.compile("[\U000f0000-\U000fffff]")
+
+
+def _single_byte_runs(line: str, prefer: str | None, lossy_ok: bool) -> list[_Run]:
+    """Runs of ``line`` that are UTF-8 read through a single-byte code page."""
+    out: list[_Run] = []
+    order = SINGLE_BYTE_CODECS
+    if prefer in order:
+        order = (prefer,) + tuple(c for c in order if c != prefer)
+    for m in _NON_ASCII_RUN.finditer(line):
+        run = m.group()
+        best = None
+        for name in order:
+            res = _decode_single_byte_run(run, single_byte(name), _fill_for(name) if lossy_ok else b"")
+            if res is None:
+                continue
+            pieces, good, lossy, bad = res
+            if good == 0 and not lossy:
+                continue
+            # Fewest unexplained bytes first, then most evidence.
+            score = (bad, -good, -lossy)
+            if best is None or score < best[0]:
+                best = (score, name, pieces)
+            if bad == 0 and name == order[0]:
+                break
+        if best is None:
+            continue
+        _score, name, pieces = best
+        # Keep the stretches that decode; bytes that mean nothing stay as they are.
+        col = m.start()
+        cur: list = []
+        cur_start = col
+        good = lossy = 0
+        for piece, nbytes in pieces + [(None, 0)]:
+            if piece is None:
+                if cur and (good or lossy):
+                    out.append(_Run(cur_start, col, Accident.SINGLE_BYTE, name, cur, good, lossy))
+                cur, good, lossy = [], 0, 0
+                col += nbytes
+                cur_start = col
+                continue
+            cur.append(piece)
+            if isinstance(piece, tuple):
+                lossy += 1
+            elif ord(piece) >= 0x80:
+                good += 1
+            col += nbytes
+    return out
+
+
+def _cjk_runs(line: str, offset: int, model_getter) -> list[_Run]:
+    """Runs of ``line`` that are UTF-8 read as GBK or Big5."""
+    out: list[_Run] = []
+    pre = _cjk_prefilter()
+    if not pre.search(line):
+        return out
+    # A Chinese run read as GBK can swallow one ASCII character as the trail of
+    # its last byte pair, so runs extend over non-space ASCII next to them.
+    for m in re.finditer(r"[^\x00-\x20]*[^\x00-\x7f][^\x00-\x20]*", line):
+        run = m.group()
+        if not pre.search(run):
+            continue
+        for enc, accident in (("gb18030", Accident.GBK), ("big5", Accident.BIG5)):
+            res = _decode_cjk_run(run, enc)
+            if res is None:
+                continue
+            pieces, good, lossy, bad, src_han = res
+            if bad or good < 2:
+                continue
+            # The decoded text must read better than what is there now.
+            if model_getter is not None and src_han:
+                lm = model_getter()
+                before = _mean_char_score(lm, [c for c in run if _han(c)])
+                after = _mean_char_score(lm, [c for c in pieces if isinstance(c, str) and _han(c)])
+                if after < before + 1.0:
+                    continue
+            out.append(_Run(offset + m.start(), offset + m.end(), accident, enc, pieces, good, lossy))
+            break
+    return out
+
+
+def _han(ch: str) -> bool:
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF
+
+
+def _mean_char_score(lm, chars: list[str]) -> float:
+    if not chars:
+        return -30.0
+    return sum(lm.char_score(c) for c in chars) / len(chars)
+
+
+_CJK_UNKNOWN = 0x100  # stands for a byte replaced by U+FFFD
+
+
+def _decode_cjk_run(run: str, enc: str) -> tuple[list, int, int, int, int] | None:
+    """Re-encode ``run`` with ``enc`` (GBK or Big5), decode as UTF-8.
+
+    U+FFFD stands for one byte the first decoder rejected; lone surrogates are
+    bytes it kept raw. Returns (pieces, good, lossy, bad, han) or ``None``.
+    """
+    parts: list[int] = []
+    src_han = 0
+    for chunk in re.split("(\ufffd)", run):
+        if chunk == "\ufffd":
+            parts.append(_CJK_UNKNOWN)
+            continue
+        if not chunk:
+            continue
+        try:
+            data = chunk.encode(enc, errors="surrogateescape")
+        except UnicodeEncodeError:
+            return None
+        parts.extend(data)
+        src_han += sum(1 for c in chunk if _han(c))
+    if _CJK_UNKNOWN not in parts:
+        data = bytes(parts)
+        if b"\xf3" in data:
+            return None
+        decoded, errors = decode_utf8_marked(data)
+        pieces: list = []
+        good = bad = 0
+        for ch in decoded:
+            if _is_placeholder(ch):
+                bad += 1
+                pieces.append(None)
+            elif ord(ch) >= 0x800 and plausible_char(ch):
+                good += 1
+                pieces.append(ch)
+            elif ord(ch) < 0x80:
+                pieces.append(ch)
+            else:
+                bad += 1
+                pieces.append(None)
+        return pieces, good, 0, bad, src_han
+    return _decode_with_unknowns(parts) + (src_han,)
+
+
+def _decode_with_unknowns(parts: list[int]) -> tuple[list, int, int, int]:
+    """UTF-8 where some bytes are unknown (``_CJK_UNKNOWN``): candidates for the characters they were in."""
+    pieces: list = []
+    good = lossy = bad = 0
+    i = 0
+    n = len(parts)
+    while i < n:
+        b = parts[i]
+        if b < 0x80:
+            pieces.append(chr(b))
+            i += 1
+            continue
+        if b == _CJK_UNKNOWN:
+            # An unknown byte starting a character: its length comes from the
+            # continuation bytes that follow.
+            k = 0
+            while i + 1 + k < n and k < 3 and (0x80 <= parts[i + 1 + k] <= 0xBF or parts[i + 1 + k] == _CJK_UNKNOWN):
+                k += 1
+            if k == 0:
+                pieces.append(None)
+                bad += 1
+                i += 1
+                continue
+            leads = {1: range(0xC2, 0xE0), 2: range(0xE0, 0xF0), 3: range(0xF0, 0xF5)}[k]
+            seq = parts[i : i + 1 + k]
+            cands = _expand([list(leads)] + [list(range(0x80, 0xC0)) if x == _CJK_UNKNOWN else [x] for x in seq[1:]])
+            pieces.append(cands if cands else None)
+            lossy += 1 if cands else 0
+            bad += 0 if cands else 1
+            i += 1 + k
+            continue
+        need = _utf8_needs(b)
+        if need < 0:
+            pieces.append(None)
+            bad += 1
+            i += 1
+            continue
+        seq = parts[i : i + 1 + need]
+        if len(seq) < 1 + need or not all(0x80 <= x <= 0xBF or x == _CJK_UNKNOWN for x in seq[1:]):
+            pieces.append(None)
+            bad += 1
+            i += 1
+            continue
+        if _CJK_UNKNOWN in seq:
+            cands = _expand([[b]] + [list(range(0x80, 0xC0)) if x == _CJK_UNKNOWN else [x] for x in seq[1:]])
+            pieces.append(cands if cands else None)
+            lossy += 1 if cands else 0
+            bad += 0 if cands else 1
+        else:
+            try:
+                ch = bytes(seq).decode("utf-8")
+            except UnicodeDecodeError:
+                ch = None
+            if ch is not None and plausible_char(ch):
+                pieces.append(ch)
+                good += 1 if ord(ch) >= 0x800 else 0
+            else:
+                pieces.append(None)
+                bad += 1
+        i += 1 + need
+    return pieces, good, lossy, bad
+
+
+@lru_cache(maxsize=4096)
+def _expand_cached(options: tuple[tuple[int, ...], ...]) -> tuple[str, ...]:
+    out = []
+    for combo in product(*options):
+        try:
+            ch = bytes(combo).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if ord(ch) >= 0x800 and plausible_char(ch):
+            out.append(ch)
+    return tuple(out)
+
+
+def _expand(options: list[list[int]]) -> tuple[str, ...]:
+    return _expand_cached(tuple(tuple(o) for o in options))
+
+
+# --------------------------------------------------------------------------- #
+# GBK and Big5 mistaken for each other
+# --------------------------------------------------------------------------- #
+
+_HAN_RUN = re.compile(r"[\u3000-\u9fff\uff00-\uffef]{4,}")
+
+
+def _swap_runs(line: str, offset: int, model_getter) -> list[_Run]:
+    """Runs that read far better after undoing a GBK/Big5 confusion (needs the model)."""
+    out: list[_Run] = []
+    if model_getter is None:
+        return out
+    for m in _HAN_RUN.finditer(line):
+        run = m.group()
+        lm = model_getter()
+        han = [c for c in run if _han(c)]
+        if len(han) < 4:
+            continue
+        before = _mean_char_score(lm, han)
+        if before > -11.5:
+            continue  # ordinary characters: nothing to undo
+        for src, dst, accident in (("big5", "gbk", Accident.GBK_AS_BIG5), ("gbk", "big5", Accident.BIG5_AS_GBK)):
+            try:
+                fixed = run.encode(src).decode(dst)
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            fixed_lm = _other_model(lm, dst)
+            after = _mean_char_score(fixed_lm, [c for c in fixed if _han(c)])
+            if after > before + 3.0:
+                out.append(_Run(offset + m.start(), offset + m.end(), accident, src, list(fixed), len(han), 0))
+                break
+    return out
+
+
+def _other_model(lm, dst: str):
+    from transkit import langmodel
+
+    return langmodel.load("zh-Hans" if dst == "gbk" else "zh-Hant")
+
+
+# --------------------------------------------------------------------------- #
+# Per-line detection
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class LineScan:
+    """What :func:`scan_line` found in one line, before any language-model choice."""
+
+    runs: list[_Run] = field(default_factory=list)
+    markers: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def scan_line(
+    line: str,
+    *,
+    prefer: str | None = None,
+    lossy_ok: bool = True,
+    lossy_only: bool = False,
+    model_getter=None,
+) -> LineScan:
+    """Find the damaged runs of one line (protected spans already masked by the caller).
+
+    ``prefer`` names the code page already established for the document; it
+    wins ties. Truncated sequences (lost bytes) count only when ``lossy_ok``, and
+    only in a line that also has intact evidence, so a lone "é" stays an "é";
+    ``lossy_only`` lifts that last condition, for a document already known to
+    have lost bytes (a heading whose every character lost a byte).
+    ``model_getter`` returns a language model; without it GBK/Big5 detection
+    relies on byte evidence alone and GBK/Big5 confusions are not looked for.
+    """
+    res = LineScan()
+    if line.isascii():
+        return res
+    for m in _MARKERS.finditer(line):
+        res.markers.append((m.start(), m.end(), m.group()))
+    if lossy_only or _latin_prefilter().search(line):
+        runs = _single_byte_line(line, prefer, lossy_ok)
+        if runs and not lossy_only and not any(r.good for r in runs):
+            runs = []  # only truncated sequences: not enough to call it mojibake
+        res.runs.extend(_peel_layers(r) for r in runs)
+    taken = [(r.start, r.end) for r in res.runs]
+    if _cjk_prefilter().search(line):
+        for r in _cjk_runs(line, 0, model_getter):
+            if not any(s < r.end and r.start < e for s, e in taken):
+                res.runs.append(r)
+    if model_getter is not None and not res.runs and _needs_swap_check(line):
+        res.runs.extend(_swap_runs(line, 0, model_getter))
+    # Markers inside a run that is being repaired are part of that run.
+    res.markers = [mk for mk in res.markers if not any(r.start <= mk[0] < r.end for r in res.runs)]
+    res.runs.sort(key=lambda r: r.start)
+    return res
+
+
+def _needs_swap_check(line: str) -> bool:
+    return bool(_HAN_RUN.search(line))
+
+
+def _peel_layers(run: _Run) -> _Run:
+    """Undo double (or triple) encoding: decode again while the result is still mojibake."""
+    if run.lossy or run.accident is not Accident.SINGLE_BYTE:
+        return run
+    text = "".join(run.pieces)
+    layers = 1
+    while layers < 3 and _latin_prefilter().search(text):
+        inner = _single_byte_runs(text, run.codec, False)
+        if not inner or not all(r.good for r in inner) or any(r.lossy for r in inner):
+            break
+        # Only when the inner layer covers the text's non-ASCII characters.
+        covered = sum(r.end - r.start for r in inner)
+        if covered < sum(1 for c in text if ord(c) >= 0x80):
+            break
+        pieces = list(text)
+        for r in sorted(inner, key=lambda r: -r.start):
+            pieces[r.start : r.end] = ["".join(r.pieces)]
+        text = "".join(pieces)
+        layers += 1
+    if layers == 1:
+        return run
+    return _Run(run.start, run.end, run.accident, run.codec, list(text), run.good, 0, layers)
+
+
+def _confidence(run: _Run) -> float:
+    """How sure the detection is that the run is this accident (not a repair confidence)."""
+    evidence = run.good + 0.5 * run.lossy
+    if run.accident in (Accident.GBK_AS_BIG5, Accident.BIG5_AS_GBK):
+        return 0.8
+    return round(min(0.99, 1.0 - 0.5 ** (1 + evidence)), 2)
+
+
+def find_damage(line: str, *, model_getter=None, prefer: str | None = None) -> list[Damage]:
+    """The damage in one line: one :class:`Damage` per run and per marker.
+
+    Lossy runs carry ``repaired=None``; :func:`repair_line` decides them.
+    """
+    scan = scan_line(line, prefer=prefer, model_getter=model_getter)
+    return _damages(line, scan)
+
+
+_ASCII_CHARS = "".join(chr(i) for i in range(128))
+
+
+def _damages(line: str, scan: LineScan) -> list[Damage]:
+    out = []
+    for r in scan.runs:
+        # Report the damaged stretch without the ASCII around it (a run can be the whole line).
+        src = line[r.start : r.end]
+        lead = len(src) - len(src.lstrip(_ASCII_CHARS))
+        trail = len(src) - len(src.rstrip(_ASCII_CHARS))
+        repaired = r.text_if_lossless
+        if repaired is not None:
+            repaired = repaired[lead : len(repaired) - trail]
+        out.append(
+            Damage(
+                start=r.start + lead,
+                end=r.end - trail,
+                accident=r.accident,
+                codec=r.codec,
+                confidence=_confidence(r),
+                text=src[lead : len(src) - trail],
+                repaired=repaired,
+                lossy=bool(r.lossy),
+                layers=r.layers,
+            )
+        )
+    for s, e, text in scan.markers:
+        accident = Accident.REPLACEMENT_RUN if text.startswith("\ufffd") else Accident.MARKER
+        out.append(Damage(s, e, accident, None, 0.99 if accident is Accident.MARKER else 0.95, text, None))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# Repair
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class CharChoice:
+    """A character the language model chose where bytes were lost.
+
+    ``column`` is 1-based in the *repaired* line; ``candidates`` are
+    ``(character, probability)`` pairs, best first.
+    """
+
+    line: int
+    column: int
+    chosen: str
+    confidence: float
+    candidates: tuple[tuple[str, float], ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "choice": self.chosen,
+            "confidence": round(self.confidence, 4),
+            "candidates": [{"char": c, "probability": round(p, 4)} for c, p in self.candidates],
+        }
+
+
+@dataclass(frozen=True)
+class LineRepair:
+    """One line after repair: its text, what was found, and the characters chosen."""
+
+    text: str
+    damages: tuple[Damage, ...] = ()
+    choices: tuple[CharChoice, ...] = ()
+
+    @property
+    def confidence(self) -> float:
+        """The lowest confidence of any chosen character (1.0 when nothing was guessed)."""
+        return min((c.confidence for c in self.choices), default=1.0)
+
+
+def repair_line(
+    line: str,
+    *,
+    model: "LanguageModel | None" = None,
+    lang: str | None = None,
+    prefer: str | None = None,
+    line_number: int = 1,
+    protected: Sequence[tuple[int, int]] = (),
+    scan: LineScan | None = None,
+) -> LineRepair:
+    """Undo the accidents of one line; the line comes back unchanged when nothing is found.
+
+    ``protected`` lists column ranges (code spans, URLs) that are neither
+    scanned nor changed.
+    """
+    if scan is None:
+        masked = _mask(line, protected)
+        getter = _model_getter(model, lang)
+        scan = scan_line(masked, prefer=prefer, model_getter=getter)
+    if not scan.runs:
+        return LineRepair(line, tuple(_damages(line, scan)))
+    slots: list = []
+    pos = 0
+    for r in scan.runs:
+        slots.extend(line[pos : r.start])
+        slots.extend(r.pieces)
+        pos = r.end
+    slots.extend(line[pos:])
+    choices: list[CharChoice] = []
+    if any(isinstance(s, tuple) for s in slots):
+        lm = model or _load_model(lang, slots)
+        decided = lm.choose(slots)
+        for i, ch in decided.items():
+            slots[i] = ch.char
+            choices.append(CharChoice(line_number, i + 1, ch.char, ch.confidence, ch.ranked[:5]))
+    text = "".join(slots)
+    damages = []
+    for d in _damages(line, scan):
+        damages.append(d)
+    choices.sort(key=lambda c: c.column)
+    return LineRepair(text, tuple(damages), tuple(choices))
+
+
+def _mask(line: str, protected: Sequence[tuple[int, int]]) -> str:
+    if not protected:
+        return line
+    chars = list(line)
+    for s, e in protected:
+        for k in range(max(0, s), min(len(chars), e)):
+            chars[k] = " "
+    return "".join(chars)
+
+
+def _model_getter(model, lang):
+    if model is not None:
+        return lambda: model
+    from transkit import langmodel
+
+    return lambda: langmodel.load(lang or "zh-Hans")
+
+
+def _load_model(lang: str | None, slots: Sequence) -> "LanguageModel":
+    from transkit import langmodel
+
+    if lang is None:
+        lang = guess_script("".join(s for s in slots if isinstance(s, str)))
+    return langmodel.load(lang)
+
+
+def guess_script(text: str) -> str:
+    """``zh-Hant`` when traditional-only characters outnumber simplified-only ones, else ``zh-Hans``."""
+    from transkit.script import tables
+
+    t = tables()
+    simp = sum(1 for c in text if c in t.simplified_only_any)
+    trad = sum(1 for c in text if c in t.traditional_only_any)
+    return "zh-Hant" if trad > simp else "zh-Hans"
+
+
+# --------------------------------------------------------------------------- #
+# Whole documents
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class RepairResult:
+    """A repaired document: new text, changed lines, damage found and characters guessed."""
+
+    text: str
+    changed_lines: tuple[int, ...]
+    damages: tuple[tuple[int, Damage], ...]  # (line number, damage)
+    choices: tuple[CharChoice, ...]
+    codec: str | None  # the document's single-byte code page, when one was established
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changed_lines)
+
+    def low_confidence(self, threshold: float = 0.9) -> list[CharChoice]:
+        return [c for c in self.choices if c.confidence < threshold]
+
+    @property
+    def unresolved(self) -> int:
+        """U+FFFD left in repaired lines (bytes that no candidate could explain)."""
+        return sum(self.text.splitlines()[n - 1].count("\ufffd") for n in self.changed_lines)
+
+
+def _protected_spans(doc: "Document", n: int) -> list[tuple[int, int]]:
+    spans = [(s.start, s.end) for s in doc.spans(n)]
+    return spans
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a document's lines say about its accident, before any repair."""
+
+    codec: str | None  # the single-byte code page that explains the most lines
+    lossy: bool  # some of those lines lost bytes
+    lines: int  # lines explained by ``codec``
+
+
+def establish_codec(lines: Iterable[str], *, sample: int = 200) -> Evidence:
+    """The single-byte code page that explains the document's mojibake best.
+
+    Looks at up to ``sample`` suspicious lines. A code page that alone explains a
+    line (Turkish ğ in an emoji's bytes: Windows-1254) gets more weight than one
+    that ties with others.
+    """
+    votes: dict[str, float] = {}
+    lossy_lines: dict[str, int] = {}
+    explained: dict[str, int] = {}
+    seen = 0
+    for line in lines:
+        if seen >= sample:
+            break
+        if line.isascii() or not _latin_prefilter().search(line):
+            continue
+        seen += 1
+        ok = []
+        for name in SINGLE_BYTE_CODECS:
+            run = _whole_line(line, name, True)
+            if run is not None and run.good:
+                ok.append((name, run.lossy))
+        if not ok:
+            continue
+        weight = 3.0 if len(ok) == 1 else 1.0 / len(ok)
+        for name, lossy in ok:
+            votes[name] = votes.get(name, 0.0) + weight
+            explained[name] = explained.get(name, 0) + 1
+            if lossy:
+                lossy_lines[name] = lossy_lines.get(name, 0) + 1
+    if not votes:
+        return Evidence(None, False, 0)
+    best = max(votes.values())
+    codec = next(name for name in SINGLE_BYTE_CODECS if votes.get(name) == best)
+    # Lossy once at least two lines (or a fifth of them) could only be read with bytes restored.
+    n_lossy = lossy_lines.get(codec, 0)
+    lossy = n_lossy >= 2 or (n_lossy and n_lossy * 5 >= explained[codec])
+    return Evidence(codec, bool(lossy), explained[codec])
+
+
+def repair_text(
+    text: str,
+    *,
+    lang: str | None = None,
+    path: str = "<text>",
+    model: "LanguageModel | None" = None,
+    reference: str | None = None,
+    reference_lang: str | None = None,
+    lexicon: Iterable[str] = (),
+) -> RepairResult:
+    """Repair a whole Markdown document; undamaged lines are returned byte for byte.
+
+    ``reference`` is an aligned counterpart (for instance the zh-Hans original of
+    a damaged zh-Hant file); its words, converted to the document's script, are
+    preferred where bytes were lost. ``lexicon`` adds domain terms (a glossary).
+    """
+    from transkit.document import Document, line_body
+
+    doc = Document.from_text(text, path, lang)
+    lines = doc.lines
+    masked = [doc.masked(n) if doc.spans(n) else doc.body(n) for n in range(1, len(lines) + 1)]
+    evidence = establish_codec(masked)
+    codec = evidence.codec
+    lm_holder: dict = {}
+
+    def getter():
+        if "lm" not in lm_holder:
+            lm_holder["lm"] = _prepare_model(model, lang or _guess_from_lines(masked), reference, reference_lang, lexicon)
+        return lm_holder["lm"]
+
+    out_lines = list(lines)
+    changed: list[int] = []
+    damages: list[tuple[int, Damage]] = []
+    choices: list[CharChoice] = []
+    for n, raw in enumerate(lines, start=1):
+        line = masked[n - 1]
+        if not (looks_damaged(line) or (evidence.lossy and not line.isascii())):
+            continue
+        scan = scan_line(line, prefer=codec, lossy_only=evidence.lossy, model_getter=getter)
+        if not scan.runs and not scan.markers:
+            continue
+        body = line_body(raw)
+        rep = repair_line(body, model=getter() if _needs_model(scan) else None, lang=lang, line_number=n, scan=scan)
+        damages.extend((n, d) for d in rep.damages)
+        if rep.text != body:
+            out_lines[n - 1] = rep.text + raw[len(body) :]
+            changed.append(n)
+            choices.extend(rep.choices)
+    return RepairResult("".join(out_lines), tuple(changed), tuple(damages), tuple(choices), codec)
+
+
+def _needs_model(scan: LineScan) -> bool:
+    return any(r.lossy for r in scan.runs)
+
+
+def _guess_from_lines(lines: Sequence[str]) -> str:
+    """The script of a document from its intact characters and its lossless mojibake repaired."""
+    sample = []
+    for line in lines:
+        if not looks_damaged(line):
+            sample.append(line)
+            continue
+        scan = scan_line(line)
+        for r in scan.runs:
+            sample.extend(p for p in r.pieces if isinstance(p, str))
+    return guess_script("".join(sample))
+
+
+def _prepare_model(model, lang, reference, reference_lang, lexicon):
+    from transkit import langmodel
+
+    lm = model or langmodel.load(lang)
+    extra: dict[str, float] = {}
+    terms = list(lexicon)
+    if terms:
+        extra.update(lm.lexicon_scores(_to_script(terms, lm.script)))
+    if reference:
+        ref = _to_script([reference], lm.script, reference_lang)[0]
+        for w, s in lm.reference_scores(ref).items():
+            extra[w] = max(extra.get(w, s), s)
+    return lm.extended(extra)
+
+
+def _to_script(texts: list[str], script: str, source_lang: str | None = None) -> list[str]:
+    """Convert texts to ``script`` with OpenCC (Taiwan phrasing for Hant)."""
+    import opencc
+
+    cfg = "s2twp" if script == "Hant" else "t2s"
+    if script == "Hant" and source_lang in ("zh-Hant", "zh-HK"):
+        return texts
+    if script == "Hans" and source_lang == "zh-Hans":
+        return texts
+    conv = opencc.OpenCC(cfg)
+    return [conv.convert(t) for t in texts]
