@@ -18,6 +18,7 @@ default worker count and with one process.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import shutil
@@ -100,14 +101,40 @@ def main() -> int:
     files = sum(1 for _ in (CORPUS / "en").rglob("*.md"))
     print(f"corpus: {files} files per language; en {sizes['en'] / 1e6:.1f} MB, zh-Hans {sizes['zh-Hans'] / 1e6:.1f} MB, zh-Hant {sizes['zh-Hant'] / 1e6:.1f} MB")
     floor = python_floor(5)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     for src, tgt in (("en", "zh-Hans"), ("zh-Hans", "zh-Hant")):
         for jobs in dict.fromkeys((args.jobs, 1)):
             cmd = [PY, "-m", "transkit", "align", str(CORPUS / src), str(CORPUS / tgt), "--format", "json", "-o", "/dev/null", "--jobs", str(jobs)]
             t = median_time(cmd, runs=args.runs, warmup=1)
+            cpu = _cpu_seconds(cmd)
             label = f"align {src} -> {tgt} trees, jobs={jobs or 'cores'}"
             print(line(label + " (source MB/s)", t, nbytes=sizes[src], floor=floor, target=">= 2 MB/s"))
-            print(line(label + " (both trees MB/s)", t, nbytes=sizes[src] + sizes[tgt]))
+            print(line(label + " (both trees MB/s)", t, nbytes=sizes[src] + sizes[tgt]) + f"; CPU {cpu:.1f} s (user+sys, all processes)")
+    parse = _cpu_seconds([PY, "-c", _PARSE_ONLY, str(CORPUS / "en"), str(CORPUS / "zh-Hans")])
+    print(f"reference: reading and parsing both en and zh-Hans trees alone takes {parse:.1f} s CPU")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
+
+
+_PARSE_ONLY = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from transkit.document import Document\n"
+    "for d in sys.argv[1:]:\n"
+    "    for f in sorted(Path(d).rglob('*.md')):\n"
+    "        Document.from_bytes(f.read_bytes(), str(f))\n"
+)
+
+
+def _cpu_seconds(cmd: list[str]) -> float:
+    """User + system CPU time of one run of ``cmd`` and its children (steadier than wall time on a shared machine)."""
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 if __name__ == "__main__":

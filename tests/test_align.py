@@ -8,7 +8,6 @@ conversion, headings kept in English, translated, or at another level.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 

@@ -161,6 +161,35 @@ def test_nul_and_lone_surrogates_pass_through():
     assert c.convert_text("数据\udcff软件") == "資料\udcff軟體"
     doc = Document.from_text("数据\x00软件\n")
     assert c.convert_document(doc) == "資料\x00軟體\n"
+    locked = conv(glossary={"软件": "软体X"})
+    assert locked.convert_text("数据\udcff软件\x00信息") == "資料\udcff软体X\x00資訊"
+    assert locked.convert_markdown("# 数据\udcff软件\n\n`\udcfe` 软件\n") == "# 資料\udcff软体X\n\n`\udcfe` 软体X\n"
+
+
+def _reference(text: str, pairs: dict[str, str], config: str = "s2twp") -> str:
+    """What a glossary-locked conversion means, spelled out slowly: OpenCC between the terms and barriers."""
+    out = []
+    pos = 0
+
+    def plain(chunk: str) -> str:
+        return "".join(p if re.fullmatch(r"[\x00\ud800-\udfff]+", p) else cc(config).convert(p) for p in re.split(r"([\x00\ud800-\udfff]+)", chunk) if p)
+
+    for s, e in _naive_leftmost_longest(text, list(pairs)):
+        out.append(plain(text[pos:s]))
+        out.append(pairs[text[s:e]])
+        pos = e
+    out.append(plain(text[pos:]))
+    return "".join(out)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=HAN + "和的 \n\x00\udcff\ue000\ue001\U000f0000`[]()", max_size=60))
+@example("数据\udcff软件\ue000信息\x00")
+def test_locked_conversion_matches_its_definition(text):
+    pairs = {"数据": "資料", "软件": "软体X", "信息": "訊息", "数据库": "數據庫Y"}
+    c = conv(glossary=pairs)
+    assert c.convert_text(text) == _reference(text, pairs)
+    assert c.convert_markdown(text) == c.convert_document(Document.from_text(text))
 
 
 def _naive_leftmost_longest(text: str, keys: list[str]) -> list[tuple[int, int]]:

@@ -246,8 +246,8 @@ def test_ack_option_accepts_a_changed_section_until_it_changes_again(repo):
 
     res = run_cli("drift", "--ack", "Caching", "en/guide.md", "zh-Hans/guide.md", cwd=repo.root)
     assert "1 section written to" in res.stderr
-    lock = json.loads((repo.root / ".transkit-drift.lock").read_text(encoding="utf-8"))
-    entry = lock["translations"]["zh-Hans/guide.md"]
+    lock = json.loads((repo.root / ".transkit.lock").read_text(encoding="utf-8"))
+    entry = lock["drift"]["zh-Hans/guide.md"]
     assert entry["baseline"] == "git" and list(entry["sections"]) == ["field-guide-to-model-serving/caching"]
     _, data = repo.drift()
     st = statuses(data)
@@ -264,15 +264,16 @@ def test_ack_of_an_unknown_section_is_a_usage_error(repo):
     res = run_cli("drift", "--ack", "Nonexistent heading", "en/guide.md", "zh-Hans/guide.md", cwd=repo.root)
     assert res.exit_code == 2
     assert res.stderr.startswith("transkit: error: --ack 'Nonexistent heading': no source section")
-    assert not (repo.root / ".transkit-drift.lock").exists()
+    assert not (repo.root / ".transkit.lock").exists()
 
 
 def test_lock_mode_record_then_change_then_ack(repo):
     res = run_cli("drift", "--record", "en/guide.md", "zh-Hans/guide.md", cwd=repo.root)
     assert "6 sections written" in res.stderr
-    lock_text = (repo.root / ".transkit-drift.lock").read_text(encoding="utf-8")
+    lock_text = (repo.root / ".transkit.lock").read_text(encoding="utf-8")
     lock = json.loads(lock_text)
-    assert lock["translations"]["zh-Hans/guide.md"]["baseline"] == "lock"
+    assert lock["drift"]["zh-Hans/guide.md"]["baseline"] == "lock"
+    assert lock["transkit-lock"] == 1
     # Moving the translation's git history does not matter in lock mode: only fingerprints do.
     repo.edit("en/guide.md", "keeps the GPU busy", "keeps the GPU occupied")
     repo.edit("en/guide.md", "Track latency", "Track request latency")
@@ -399,9 +400,9 @@ def test_usage_errors_exit_2(repo):
     assert run_cli("drift", "en/guide.md", "zh-Hans/nope.md", cwd=repo.root).exit_code == 2
     res = run_cli("drift", "--fail-on", "stale", "en/guide.md", "zh-Hans/guide.md", cwd=repo.root)
     assert res.exit_code == 2 and "unknown status 'stale'" in res.stderr
-    (repo.root / ".transkit-drift.lock").write_text("{not json", encoding="utf-8")
+    (repo.root / ".transkit.lock").write_text("{not json", encoding="utf-8")
     res = run_cli("drift", "en/guide.md", "zh-Hans/guide.md", cwd=repo.root)
-    assert res.exit_code == 2 and ".transkit-drift.lock:1: the lock file is not valid JSON" in res.stderr
+    assert res.exit_code == 2 and ".transkit.lock:1: the lock file is not valid JSON" in res.stderr
     assert "Traceback" not in res.stderr
 
 
@@ -440,3 +441,51 @@ def test_sibling_drift_between_zh_hans_and_zh_hant(repo):
     assert res.exit_code == 1
     gh = run_cli("drift", "--format", "github", *files, cwd=repo.root)
     assert any(line.startswith("::warning file=zh-Hant/guide.md,line=26,col=1,title=TK325 drift-sibling-diverged::section '5. 監控' no longer corresponds to zh-Hans/guide.md") for line in gh.stdout.splitlines()), gh.stdout
+
+
+def test_each_file_is_blamed_once_and_loose_objects_are_packed_aside(repo, monkeypatch, tmp_path):
+    import tempfile
+
+    from transkit import drift
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    from transkit.config import Config
+
+    _three_english_changes(repo)
+    import opencc
+
+    repo.write("zh-Hant/guide.md", opencc.OpenCC("s2twp.json").convert(HANS))
+    repo.commit("zh-Hant", "2024-02-02")
+    calls: list[str] = []
+    real_blame = drift.GitRepo.blame
+
+    def spy(self, path, ignore_revs_file=None):
+        calls.append(Path(path).name + ("+ack" if ignore_revs_file else "") + "@" + path.parent.name)
+        assert "GIT_ALTERNATE_OBJECT_DIRECTORIES" in self._env
+        return real_blame(self, path, ignore_revs_file)
+
+    monkeypatch.setattr(drift.GitRepo, "blame", spy)
+    monkeypatch.setattr(drift, "LOOSE_PACK_MIN", 1)
+    monkeypatch.setattr(drift, "LOOSE_PACK_FILES", 1)
+    root = repo.root
+    sets = [drift.DriftSet(root / "en/guide.md", (("zh-Hans", root / "zh-Hans/guide.md"), ("zh-Hant", root / "zh-Hant/guide.md")))]
+    repo.write("ack.txt", "")
+    repo.commit("Marker\n\nTranskit-Ack: typo", "2024-02-03")  # so the source blame gets an ignore file
+    report = drift.run_drift(Config(root=root), sets)
+    assert sorted(calls) == ["guide.md+ack@en", "guide.md@zh-Hans", "guide.md@zh-Hant"]
+    assert sorted(s.title for s in report.sections if s.status is drift.Status.OUTDATED and s.lang == "zh-Hans") == ["2. Quantization", "3. Batching", "5. Monitoring"]
+    # The temporary pack is gone and the repository was not repacked.
+    assert list(scratch.iterdir()) == []
+    assert not list((root / ".git" / "objects" / "pack").glob("*.pack"))
+
+
+def test_ack_naming_two_sections_of_one_file_asks_for_a_key(repo):
+    repo.edit("en/guide.md", "## 6. Security", "## 6. Caching")
+    repo.commit("Two headings alike", "2024-02-01")
+    res = run_cli("drift", "--ack", "Caching", "en/guide.md", "zh-Hans/guide.md", cwd=repo.root)
+    assert res.exit_code == 2
+    assert "several sections match; name one by key: field-guide-to-model-serving/caching, field-guide-to-model-serving/caching~2" in res.stderr
+    res = run_cli("drift", "--ack", "en/guide.md:17", "en/guide.md", "zh-Hans/guide.md", cwd=repo.root)
+    assert "1 section written" in res.stderr

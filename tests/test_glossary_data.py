@@ -133,3 +133,30 @@ def test_domains_have_entries(merged, en):
 def test_every_entry_has_a_rendering_in_both_main_locales(merged):
     missing = [t.en for t in merged if not t.keep and not (t.forms.get("zh-Hans") and t.forms.get("zh-Hant"))]
     assert missing == []
+
+
+def _canon(terms):
+    return sorted((t.to_dict() for t in terms), key=lambda d: d["en"].casefold())
+
+
+def test_shipped_glossary_round_trips_through_tbx_and_csv(merged):
+    assert _canon(gl.from_tbx(gl.to_tbx(merged), "x.tbx")) == _canon(merged)
+    assert _canon(gl.from_csv(gl.to_csv(merged), "x.csv")) == _canon(merged)
+    assert _canon(gl.parse_text(gl.to_toml(merged), "x.toml")) == _canon(merged)
+
+
+def test_translate_toolkit_opens_the_shipped_tbx_export(merged):
+    from translate.storage import tbx
+
+    store = tbx.tbxfile.parsestring(gl.to_tbx(merged).encode("utf-8"))
+    units = {u.source: u.target for u in store.units}
+    assert len(store.units) == len(merged)
+    t = merged.find("vector database")
+    assert units[t.en] == t.preferred("zh-Hans")
+
+
+def test_cli_validates_the_shipped_glossaries(cli):
+    r = cli("glossary", "validate")
+    assert r.exit_code == 0, r
+    assert r.stdout == ""
+    assert f"{sum(1 for _ in gl.load(list(SHIPPED.values())))} terms in {len(SHIPPED)} file(s), 0 problem(s)" in r.stderr

@@ -18,9 +18,13 @@ nearly so:
   position and the section's share of the document's length.
 
 The dynamic program allows gaps (missing and extra sections). A second pass
-pairs the sections it left over with each other, which catches sections that
-moved; a pair is *moved* when it is not on the longest run of pairs that keeps
-the source order. Every pair carries a confidence in [0, 1].
+pairs the sections it left over when each is the other's best match, which
+catches sections that moved; a pair is *moved* when it is not on the longest
+run of pairs that keeps the source order. Long documents score only candidate
+pairs (shared rare anchors, a diagonal band), so hundreds of sections stay
+fast. Every pair carries a confidence in [0, 1]. Blocks (paragraphs, list
+items, table rows, code) inside a section pair are aligned the same way, on
+demand (:meth:`Alignment.blocks`).
 
     >>> src = Document.from_text("# Guide\\n\\n## Setup\\n\\nRun `pip install x`.\\n\\n## Usage\\n\\nSee https://example.org/u\\n", lang="en")
     >>> tgt = Document.from_text("# 指南\\n\\n## 用法\\n\\n见 https://example.org/u\\n", lang="zh-Hans")
@@ -35,9 +39,9 @@ import hashlib
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import sub as _sub
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from transkit.document import Block, BlockKind, Document, Section, SpanKind
 
@@ -54,6 +58,8 @@ __all__ = [
     "alignments_to_dict",
     "alignments_to_text",
     "load_document",
+    "align_tree",
+    "TreeEntry",
 ]
 
 # --------------------------------------------------------------------------- #
@@ -240,7 +246,12 @@ def alignments_to_dict(alignments: Sequence[Alignment]) -> dict:
 
 
 def align_documents(source: Document, target: Document, resources: "Resources | None" = None) -> Alignment:
-    """Pair the sections of ``target`` with those of ``source``."""
+    """Pair the sections of ``target`` with those of ``source``.
+
+    ``resources`` brings the merged glossary (its term pairs become anchors)
+    and the project's OpenCC configuration; without it neither is used. A
+    document's language is ``doc.lang``, guessed from its text when unset.
+    """
     ctx = _PairContext(source, target, resources)
     return ctx.align_sections()
 
@@ -376,19 +387,29 @@ class _Features:
         return prose, tokens
 
     def section_unit(self, sec: Section, index: int, doc_size: float, offset: float) -> _Unit:
+        doc = self.doc
+        lines = doc.lines
+        spans_of = doc.spans
         prose_parts: list[str] = []
         tokens: list[str] = []
         shape = [0] * len(_SHAPE_KINDS)
         for b in sec.blocks:
-            if b.kind is BlockKind.HEADING:
+            kind = b.kind
+            if kind is BlockKind.HEADING or kind is BlockKind.FRONT_MATTER:
                 continue
-            k = _SHAPE_INDEX.get(b.kind)
+            k = _SHAPE_INDEX.get(kind)
             if k is not None:
                 shape[k] += 1
-            p, t = self.block_tokens(b, words=False)
-            if p:
-                prose_parts.append(p)
-            tokens.extend(t)
+            if kind is BlockKind.CODE:
+                tokens.extend(self.block_tokens(b)[1])
+                continue
+            for ln in range(b.start_line, b.end_line + 1):
+                if spans_of(ln):
+                    p, t = self.line(ln)
+                    prose_parts.append(p)
+                    tokens.extend(t)
+                else:
+                    prose_parts.append(lines[ln - 1].strip())
         keep = frozenset(tokens)  # so far only code, URL and code-block anchors
         prose = " ".join(prose_parts)
         if prose:
@@ -495,21 +516,21 @@ def _opencc_convert(config: str) -> Callable[[str], str]:
 
 
 def _converter(resources, source_lang: str, target_lang: str) -> tuple[str, Callable[[str], str]]:
-    """A text converter between two Chinese variants and a key naming it for the cache."""
-    if resources is not None:
-        try:
-            conv = resources.converter(source_lang, target_lang)
-            fn = getattr(conv, "convert_text", None)
-            if fn is not None:
-                return f"{source_lang}>{target_lang}:{id(conv)}", fn
-        except (ImportError, AttributeError, ValueError):
-            pass  # transkit.convert not available: plain OpenCC below
+    """A text converter between two Chinese variants and a key naming it for the cache.
+
+    Plain OpenCC with the project's configuration for the target (``[opencc]``
+    in the config): for a similarity, the glossary lock of
+    ``transkit.convert`` changes a few characters of a section at six times
+    the cost.
+    """
     config = None
     if resources is not None:
         try:
             config = resources.config.opencc_for(target_lang)
         except AttributeError:
             config = None
+    if source_lang == "zh-HK" and target_lang == "zh-Hans":
+        config = "hk2s"
     config = config or _FALLBACK_OPENCC.get((source_lang, target_lang), "s2twp")
     return config, _opencc_convert(config)
 
@@ -790,20 +811,16 @@ class _Scorer:
             for u in tu:
                 u.tokens.update(find_t(u.title + " " + u.prose, u.tokens))
         # Tokens that occur on both sides, weighted by rarity (inverse document frequency).
-        df: Counter[str] = Counter()
-        s_vocab: set[str] = set()
-        t_vocab: set[str] = set()
-        for u in su:
-            s_vocab.update(u.tokens)
-            df.update(u.tokens)
-        for u in tu:
-            t_vocab.update(u.tokens)
-            df.update(u.tokens)
+        s_vocab: set[str] = set().union(*[u.tokens for u in su])
+        t_vocab: set[str] = set().union(*[u.tokens for u in tu])
         shared = s_vocab & t_vocab
+        df: Counter[str] = Counter()
+        for u in su + tu:
+            u.shared = frozenset(u.tokens & shared)
+            df.update(u.shared)
         n = len(su) + len(tu)
         self.idf = idf = {tok: math.log(1.0 + n / df[tok]) for tok in shared}
         for u in su + tu:
-            u.shared = frozenset(u.tokens & shared)
             u.weight_total = sum(map(idf.__getitem__, u.shared))
         # Code, URLs and code blocks survive translation. When the translation
         # keeps most of them, one that a unit has and the other document lacks
@@ -818,10 +835,11 @@ class _Scorer:
             rate = len(keep & other) / len(keep)
             if rate < 0.5:
                 continue
+            lost_df = Counter(t for u in units for t in u.keep - shared)
             for u in units:
                 lost = u.keep - shared
                 if lost:
-                    u.lost = rate * sum(math.log(1.0 + n / df[t]) for t in lost)
+                    u.lost = rate * sum(math.log(1.0 + n / lost_df[t]) for t in lost)
         total_s = float(sum(u.size for u in su)) or 1.0
         total_t = float(sum(u.size for u in tu)) or 1.0
         for units, total in ((su, total_s), (tu, total_t)):
@@ -1120,10 +1138,11 @@ def _dp(scorer: _Scorer, n: int, m: int, cands: list[list[int]] | None = None) -
 
     best_v, best_c = 0.0, -1
     all_j = range(m)
+    score = scorer.score
     for i in range(n):
         row = []
         for j in cands[i] if cands is not None else all_j:
-            w = scorer(i, j) - _GAP
+            w = score(i, j)[0] - _GAP
             if w <= 0:
                 continue
             v, pred = query(j)  # chains ending at targets 0..j-1

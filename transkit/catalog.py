@@ -1180,25 +1180,21 @@ _VIEW_FENCE = re.compile(r"^(`{3,}|~{3,})")
 class _View:
     """The msgstrs (or msgids) of a catalog as one Markdown document, and the way back.
 
-    Each message starts on the line where its text starts in the .po file, so
-    a check's message that names a line ("source names 'run' (line 34)") names
-    the right one; its further lines follow on the next lines, with each
-    line's indentation removed (no translation reads as a code block). Messages
-    are kept apart by at least one blank line. ``origin[n]`` tells, for line
-    ``n`` of the view, which entry and plural form it came from and at what
-    offset of that string the line starts; ``spans[k]`` is the line range of
-    the k-th message.
+    Each message is a run of lines with each line's indentation removed (so no
+    translation reads as a code block), apart from the next by a blank line.
+    ``origin[n]`` tells, for line ``n`` of the view, which entry and plural
+    form it came from and at what offset of that string the line starts;
+    ``spans[k]`` is the line range of the k-th message.
     """
 
-    def __init__(self, items: list[tuple[int, int, str, int]], path: str, lang: str | None) -> None:
+    def __init__(self, items: list[tuple[int, int, str]], path: str, lang: str | None) -> None:
         lines: list[str] = []
         origin: list[tuple[int, int, int] | None] = [None]  # 1-based: index 0 unused
         spans: list[tuple[int, int]] = []
-        for idx, form, text, at in items:
-            # At its own line if free, else after the previous message and a blank line.
-            gap = max(at - 1 - len(lines), 1 if lines else 0)
-            lines.extend([""] * gap)
-            origin.extend([None] * gap)
+        for idx, form, text in items:
+            if lines:
+                lines.append("")
+                origin.append(None)
             first = len(lines) + 1
             offset = 0
             fence = ""
@@ -1259,16 +1255,15 @@ class _View:
         return out
 
 
-def _msgstr_items(entries: Sequence[Entry]) -> list[tuple[int, int, str, int]]:
-    """(entry index, plural form, msgstr, line where it starts in the file) of every translation."""
+def _msgstr_items(entries: Sequence[Entry]) -> list[tuple[int, int, str]]:
+    """(entry index, plural form, msgstr) of every translation."""
     items = []
     for idx, e in enumerate(entries):
         if e.obsolete:
             continue
         for form, s in enumerate(e.translations):
             if s.strip():
-                pieces = e.msgstr_pieces[form] if form < len(e.msgstr_pieces) else ()
-                items.append((idx, form, s, pofile.first_line(pieces)))
+                items.append((idx, form, s))
     return items
 
 
@@ -1340,58 +1335,79 @@ def lint_po(path: str, text: str, config: "Config", resources: "Resources", chec
     for check in text_checks:
         if check.scope is Scope.FILE:
             found.extend(run(check, lambda inst: inst.check_file(view.doc, ctx)))
+    src_view = None
     pair_checks = [c for c in text_checks if c.scope is Scope.PAIR]
     if pair_checks:
         source_lang = config.source
         src_items = []
-        for idx, form, _, _ in items:
+        for idx, form, _ in items:
             e = entries[idx]
-            k = 0 if form == 0 or e.msgid_plural is None else 1
-            pieces = e.msgid_pieces[k] if k < len(e.msgid_pieces) else ()
-            src_items.append((idx, form, e.msgid_plural if k else e.msgid, pofile.first_line(pieces)))
-        src_view = _View(src_items, path, source_lang)
+            src_items.append((idx, form, e.msgid_plural if form and e.msgid_plural is not None else e.msgid))
+        # Its own path, so that a finding's related location says which view it is in.
+        src_view = _View(src_items, f"{path} (msgid)", source_lang)
         pair = PairContext(source=src_view.doc, target=view.doc, source_lang=source_lang, target_lang=lang, config=config, resources=resources)
         alignment = _one_to_one(src_view, view, resources)
         if alignment is not None:
             pair.__dict__["alignment"] = alignment
         for check in pair_checks:
             found.extend(run(check, lambda inst: inst.check_pair(pair)))
-
     for d in found:
-        if d.code == "TK000":
-            diags.append(d)
-            continue
-        at = view.where(d.line, d.column)
-        if at is None:
-            continue
-        idx, form, offset = at
-        entry = entries[idx]
-        sels = _suppressed(entry)
-        if sels is not None and (not sels or any(s.upper() == "ALL" or (s.upper().startswith("TK") and d.code.startswith(s.upper())) or s.lower() == d.name for s in sels)):
-            continue
-        loc = pofile.locate(entry, form, offset)
-        if loc is None:
-            continue
-        line, col = loc
-        end_col = None
-        if d.end_column is not None and (d.end_line in (None, d.line)):
-            end = pofile.locate(entry, form, offset + (d.end_column - d.column))
-            if end is not None and end[0] == line:
-                end_col = end[1]
-        fix = None
-        if d.fix is not None and d.fix.line == d.line:
-            f_start = view.where(d.fix.line, d.fix.column)
-            f_end = view.where(d.fix.line, d.fix.end_column) if d.fix.end_column is not None else None
-            if f_start and f_end and f_start[:2] == (idx, form):
-                a = pofile.locate(entry, form, f_start[2])
-                b = pofile.locate(entry, form, f_end[2])
-                if a and b and a[0] == b[0]:
-                    fix = Fix(a[0], a[1], b[1], pofile.escape(d.fix.replacement), d.fix.description)
-        related = d.related
-        if related is not None and related.path == path:
-            related = Location(path, entry.msgid_line or entry.line, 1)
-        diags.append(replace(d, path=path, line=line, column=col, end_line=line if end_col else None, end_column=end_col, fix=fix, related=related, lang=lang))
+        mapped = d if d.code == "TK000" else _map_back(d, entries, path, lang, view, src_view)
+        if mapped is not None:
+            diags.append(mapped)
     return sorted(diags, key=lambda d: d.sort_key)
+
+
+def _map_back(d: "Diagnostic", entries: Sequence[Entry], path: str, lang: str, view: _View, src_view: _View | None) -> "Diagnostic | None":
+    """A finding on the msgstr view, moved to its line and column in the .po file.
+
+    ``None`` when it falls outside every msgstr, or its entry silences the check.
+    A related location in either view moves to the .po file too, and a message
+    that names the related line ("source line 12") is made to name the file's line.
+    """
+    from transkit.diagnostics import Fix, Location
+
+    at = view.where(d.line, d.column)
+    if at is None:
+        return None
+    idx, form, offset = at
+    entry = entries[idx]
+    sels = _suppressed(entry)
+    if sels is not None and (not sels or any(s.upper() == "ALL" or (s.upper().startswith("TK") and d.code.startswith(s.upper())) or s.lower() == d.name for s in sels)):
+        return None
+    loc = pofile.locate(entry, form, offset)
+    if loc is None:
+        return None
+    line, col = loc
+    end_col = None
+    if d.end_column is not None and d.end_line in (None, d.line):
+        end = pofile.locate(entry, form, offset + (d.end_column - d.column))
+        if end is not None and end[0] == line:
+            end_col = end[1]
+    fix = None
+    if d.fix is not None and d.fix.line == d.line:
+        f_start = view.where(d.fix.line, d.fix.column)
+        f_end = view.where(d.fix.line, d.fix.end_column) if d.fix.end_column is not None else None
+        if f_start and f_end and f_start[:2] == (idx, form):
+            a = pofile.locate(entry, form, f_start[2])
+            b = pofile.locate(entry, form, f_end[2])
+            if a and b and a[0] == b[0]:
+                fix = Fix(a[0], a[1], b[1], pofile.escape(d.fix.replacement), d.fix.description)
+    related, message = d.related, d.message
+    if related is not None:
+        which = view if related.path == path else src_view if src_view is not None and related.path == src_view.doc.path else None
+        if which is not None:
+            r_at = which.where(related.line, related.column)
+            r_loc = None
+            if r_at is not None:
+                e2 = entries[r_at[0]]
+                r_loc = (pofile.locate if which is view else pofile.locate_msgid)(e2, r_at[1], r_at[2])
+            if r_loc is None:
+                related = None
+            else:
+                message = re.sub(rf"\bline {related.line}\b", f"line {r_loc[0]}", message)
+                related = Location(path, r_loc[0], r_loc[1])
+    return replace(d, path=path, line=line, column=col, end_line=line if end_col else None, end_column=end_col, fix=fix, related=related, message=message, lang=lang)
 
 
 def _one_to_one(source: _View, target: _View, resources):

@@ -315,6 +315,52 @@ def glossary_suggest(source, translation, lang, include_known, config_file) -> i
 # === repair command ===
 
 
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", metavar="OUT", help="Write the repaired text to OUT ('-' for stdout) instead of repairing FILE in place.")
+@click.option("--reference", type=click.Path(path_type=Path), metavar="FILE", help="An aligned counterpart (the zh-Hans original of a zh-Hant file ...): its words are preferred where bytes were lost.")
+@click.option("--lang", metavar="LANG", help="Language of FILE [default: from the path, else guessed from the repaired text].")
+@click.option("--reference-lang", metavar="LANG", help="Language of --reference [default: from the path, else guessed].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a repair would change something.")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True, help="Guessed characters below this confidence are listed.")
+@click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
+def repair(file, output, reference, lang, reference_lang, fmt, check, min_confidence, config_file) -> int:
+    """Undo mojibake in FILE, even where bytes were lost.
+
+    Repairs UTF-8 read as Windows-1252/-1254/-1250/-1251, Latin-1, Mac OS Roman,
+    GBK or Big5, GBK and Big5 read as each other, and double encoding. Where a
+    code page dropped bytes, each damaged character is chosen among the few
+    valid completions by a Chinese language model; the uncertain ones are
+    listed. Lines without damage are never changed. FILE is repaired in place
+    unless -o is given.
+    """
+    from transkit.repair import repair_file
+
+    try:
+        from transkit import lang as langs
+
+        if lang:
+            langs.normalize(lang)
+        if reference_lang:
+            langs.normalize(reference_lang)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    config = _config(file, config_file)
+    report, data = repair_file(
+        file, config, output=output, reference=reference, lang=lang, reference_lang=reference_lang, check=check, min_confidence=min_confidence
+    )
+    text = report.to_json() if fmt == "json" else report.to_text()
+    if data is not None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        click.echo(text, err=True, nl=False)
+    else:
+        click.echo(text, nl=False)
+    return 1 if check and report.changed else 0
+
+
 # === align command ===
 
 
@@ -382,7 +428,9 @@ def _align_tree(source, translations, fmt, output, source_lang, lang, config, jo
     out, close = _open_output(output)
     try:
         if fmt == "json":
-            out.write(json.dumps({"files": [e.data for e in entries]}, ensure_ascii=False, indent=2) + "\n")
+            # One compact line per file: trees are large, and the C encoder only runs without indent.
+            rows = ",\n".join(json.dumps(e.data, ensure_ascii=False, separators=(",", ":")) for e in entries)
+            out.write('{"files": [\n' + rows + "\n]}\n")
         else:
             out.write("\n".join(e.text for e in entries))
     finally:
@@ -401,7 +449,7 @@ def _align_tree(source, translations, fmt, output, source_lang, lang, config, jo
 @click.option("--fail-on", metavar="STATUSES", help="Statuses that make the exit code 1, comma-separated: outdated, missing, extra, untranslated, diverged, or none [default: all of them].")
 @click.option("--record", is_flag=True, help="Record every paired section as in step in the lock file (lock mode from then on).")
 @click.option("--ack", "acks", multiple=True, metavar="SECTION", help="Accept the current English text of SECTION (title, key, or FILE:LINE) without retranslation; repeatable.")
-@click.option("--lock", "lock_file", metavar="FILE", help="The drift lock file [default: .transkit-drift.lock beside the config].")
+@click.option("--lock", "lock_file", metavar="FILE", help="The lock file, shared with sync [config: lock; default .transkit.lock beside the config, else at the top of the git repository, else here].")
 @click.option("--changed-only", is_flag=True, help="Only document sets holding a changed file: FILES if given, else the staged diff (for pre-commit).")
 @click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
 def drift(files, fmt, output, fail_on, record, acks, lock_file, changed_only, config_file) -> int:

@@ -71,7 +71,11 @@ _PUA_RANGES = ((0xE000, 0xF8FF), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD))
 _PUA = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 # Characters that can start a protected span, and the front matter fences.
 _SPECIAL_CHAR = re.compile(r"[`<\[\]!@{~]")
+_SPECIAL_TEXT = re.compile(r"://|www\.")
 _INDENT_LINE = re.compile(r"\n(?:    | {0,3}\t)")  # matches at the newline before the line
+# Lines that may open a fence, an HTML block or comment, or a reference definition.
+_BLOCK_START = re.compile(r"[ \t]*(?:[<\[]|```|~~~)")
+_BLOCK_LINE = re.compile(r"\n[ \t]*(?:[<\[]|```|~~~)")
 _AFTER_BLANK = re.compile(r"^[^\S\n]*\n(?=\S)", re.M)  # ends where a line follows a blank one
 _INDENTED = ("    ", "\t", " \t", "  \t", "   \t")
 _BULLET = re.compile(r"[-+*][ \t]|[-+*]$|\d{1,9}[.)]([ \t]|$)")
@@ -152,6 +156,7 @@ class GlossaryLock:
         self._keys = list(self.pairs)
         self._targets = [self.pairs[k] for k in self._keys]
         self._finder = None
+        self._bytes_finder = None
 
     def __bool__(self) -> bool:
         return bool(self.pairs)
@@ -186,20 +191,39 @@ class GlossaryLock:
         Every placeholder is a character outside ``reserved``; all matches of
         one call share it, since :meth:`restore` puts the targets back by order.
         """
-        found = self._find()(text) if self.pairs else []
-        if not found:
+        if not self.pairs:
             return text, []
         ph = next(_fresh(reserved))
-        targets = self._targets
-        parts: list[str] = []
-        order: list[str] = []
-        pos = 0
-        for i, start, end in found:
-            parts.append(text[pos:start])
-            order.append(targets[i])
-            pos = end
-        parts.append(text[pos:])
-        return ph.join(parts), [ph, *order]
+        bytes_finder = self._bytes_find()
+        if bytes_finder is not None:
+            # UTF-8 offsets are cheaper to produce than code-point offsets
+            data = text.encode("utf-8", errors="surrogatepass")
+            found = bytes_finder(data)
+            if not found:
+                return text, []
+            idx, starts, ends = zip(*found)
+            between = list(map(data.__getitem__, map(slice, (0, *ends), (*starts, len(data)))))
+            locked = ph.encode("utf-8").join(between).decode("utf-8", errors="surrogatepass")
+            return locked, [ph, *map(self._targets.__getitem__, idx)]
+        found = self._find()(text)
+        if not found:
+            return text, []
+        # One pass in C: the text between matches, then the target of each match in order.
+        idx, starts, ends = zip(*found)
+        between = list(map(text.__getitem__, map(slice, (0, *ends), (*starts, len(text)))))
+        return ph.join(between), [ph, *map(self._targets.__getitem__, idx)]
+
+    def _bytes_find(self):
+        """Leftmost-longest matching on UTF-8 bytes (ahocorasick_rs), or None without it."""
+        if self._bytes_finder is None:
+            try:
+                import ahocorasick_rs
+
+                ac = ahocorasick_rs.BytesAhoCorasick([k.encode("utf-8") for k in self._keys], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+                self._bytes_finder = ac.find_matches_as_indexes
+            except ImportError:
+                self._bytes_finder = False
+        return self._bytes_finder or None
 
     @staticmethod
     def restore(text: str, table: list[str]) -> str:
@@ -210,10 +234,9 @@ class GlossaryLock:
         parts = text.split(ph)
         if len(parts) != len(order) + 1:  # pragma: no cover - OpenCC never touches placeholders
             raise RuntimeError("OpenCC changed a glossary placeholder; conversion aborted")
-        out = [parts[0]]
-        for target, part in zip(order, parts[1:]):
-            out.append(target)
-            out.append(part)
+        out: list[str] = [""] * (2 * len(parts) - 1)
+        out[::2] = parts
+        out[1::2] = order
         return "".join(out)
 
 
@@ -404,11 +427,17 @@ class Converter:
             self._lock = GlossaryLock(pairs)
         return self._lock
 
-    def _opencc(self, text: str, sep: str) -> str:
-        """OpenCC on ``text``; NUL and lone surrogates pass through untouched."""
+    def _opencc(self, text: str, avoid: set[str]) -> str:
+        """OpenCC on ``text``; NUL and lone surrogates pass through untouched.
+
+        ``avoid`` holds the private-use characters in use (in ``text`` or as
+        separators and placeholders): the pieces around barrier characters are
+        joined with one that is not.
+        """
         cc = opencc_converter(self.config)
         if not _BARRIER.search(text):
             return cc.convert(text)
+        sep = next(_fresh(avoid))
         parts = _BARRIER.split(text)
         barriers = _BARRIER.findall(text)
         done = cc.convert(sep.join(parts)).split(sep)
@@ -433,7 +462,9 @@ class Converter:
         reserved.add(sep)
         joined = sep.join(pieces)
         locked, table = self.lock.lock(joined, reserved)
-        out = self.lock.restore(self._opencc(locked, sep), table)
+        if table:
+            reserved.add(table[0])
+        out = self.lock.restore(self._opencc(locked, reserved), table)
         parts = out.split(sep)
         if len(parts) != len(pieces):  # pragma: no cover - OpenCC never touches the separator
             raise RuntimeError("OpenCC changed the piece separator; conversion aborted")
@@ -446,17 +477,15 @@ class Converter:
         if not plain:
             return plain
         if not self.lock:
-            sep = next(_fresh(_reserved(plain)))
-            return self._opencc(plain, sep)
+            return self._opencc(plain, _reserved(plain))
         return self.convert_pieces([plain])[0]
 
     def convert_document(self, doc: Document) -> str:
         """Convert the prose of ``doc``; protected spans, line endings and line count are kept."""
-        template: list[str | int] = []
-        pieces: list[str] = []
-        _document_template(doc, 1, doc.line_count, doc.lines, template, pieces)
-        converted = self.convert_pieces(pieces, doc.text)
-        return "".join(converted[x] if isinstance(x, int) else x for x in template)
+        t = _Template()
+        _emit_document(doc, 1, doc.line_count, t)
+        t.flush()
+        return t.render(self.convert_pieces(t.pieces, doc.text))
 
     def convert_markdown(self, text: str, jobs: int = 0) -> str:
         """Convert Markdown source text: the same result as ``convert_document``, faster on big files.
@@ -508,7 +537,7 @@ class Converter:
         for tbl in tables:
             all_reserved.update(tbl)
         sep = next(_fresh(all_reserved))
-        converted = self._opencc(sep.join(locked_pieces), sep).split(sep)
+        converted = self._opencc(sep.join(locked_pieces), all_reserved | {sep}).split(sep)
         found: list[Ambiguity] = []
         for (n, col, seg), locked, conv, origin, tbl in zip(spots, locked_pieces, converted, origins, tables):
             for i_locked, j_start, j_end in _align(locked, conv, set(tbl)):
@@ -567,19 +596,29 @@ class Converter:
 
     def _convert_markdown_serial(self, text: str) -> tuple[str, bool]:
         """Convert ``text``; the flag says a code fence or comment was still open at its end."""
+        from transkit.document import inline_spans
+
         lines = split_lines(text)
-        regions, doc = _plan(text, lines)
-        template: list[str | int] = []
-        pieces: list[str] = []
-        for start, end, first in regions:
-            if first:
-                _document_template(doc, first, first + end - start - 1, doc.lines, template, pieces)
+        regions, doc, special = _plan(text, lines)
+        t = _Template()
+        for start, end, kind, first in regions:
+            if kind == PLAIN:
+                t.prose("".join(lines[start:end]))
+            elif kind == PARSED:
+                _emit_document(doc, first, first + end - start - 1, t)  # type: ignore[arg-type]
             else:
-                template.append(len(pieces))
-                pieces.append("".join(lines[start:end]))
-        converted = self.convert_pieces(pieces, text)
-        leaked = bool(regions and regions[-1][2] and _open_at_end(doc))
-        return "".join(converted[x] if isinstance(x, int) else x for x in template), leaked
+                for k in range(start, end):
+                    line = lines[k]
+                    spans = inline_spans(line_body(line), k + 1) if k in special else None
+                    if not spans:
+                        t.prose(line)
+                        continue
+                    body = line_body(line)
+                    _emit_line(t, body, line[len(body) :], [(s.start, s.end) for s in spans])
+        t.flush()
+        converted = self.convert_pieces(t.pieces, text)
+        leaked = bool(regions and regions[-1][2] == PARSED and _open_at_end(doc))  # type: ignore[arg-type]
+        return t.render(converted), leaked
 
     def _run_forked(self, chunks: list[str]) -> list[tuple[str, bool]] | None:
         import multiprocessing
@@ -589,6 +628,7 @@ class Converter:
         opencc_converter(self.config)  # build once, inherited by the workers
         if self.lock:
             self.lock._find()
+            self.lock._bytes_find()
         _FORK_JOB = (self, chunks)
         try:
             ctx = multiprocessing.get_context("fork")
@@ -616,34 +656,69 @@ def _prose_segments(doc: Document, n: int) -> list[tuple[int, str]]:
     return segs
 
 
-def _document_template(doc: Document, first: int, last: int, lines: list[str], template: list[str | int], pieces: list[str]) -> None:
-    """Append lines ``first..last`` of ``doc`` to a template: literals for protected text, piece indexes for prose."""
+class _Template:
+    """Output under construction: protected text kept as is, prose gathered into pieces for OpenCC.
+
+    Consecutive prose (line endings included: they stop OpenCC's phrase
+    matching exactly as a separate call would) becomes one piece, so a piece
+    boundary only falls where protected text interrupts the prose.
+    """
+
+    __slots__ = ("parts", "pieces", "buf")
+
+    def __init__(self) -> None:
+        self.parts: list[str | int] = []
+        self.pieces: list[str] = []
+        self.buf: list[str] = []
+
+    def prose(self, text: str) -> None:
+        if text:
+            self.buf.append(text)
+
+    def literal(self, text: str) -> None:
+        if text:
+            self.flush()
+            self.parts.append(text)
+
+    def flush(self) -> None:
+        if self.buf:
+            self.parts.append(len(self.pieces))
+            self.pieces.append("".join(self.buf))
+            self.buf = []
+
+    def render(self, converted: list[str]) -> str:
+        return "".join([converted[x] if type(x) is int else x for x in self.parts])  # noqa: E721
+
+
+def _emit_line(t: _Template, body: str, ending: str, spans: Iterable[tuple[int, int]]) -> None:
+    pos = 0
+    for start, end in spans:
+        if start > pos:
+            t.prose(body[pos:start])
+        if end > pos:
+            t.literal(body[max(pos, start) : end])
+            pos = end
+    t.prose(body[pos:] + ending)
+
+
+def _emit_document(doc: Document, first: int, last: int, t: _Template) -> None:
+    """Lines ``first..last`` of ``doc``: code lines and protected spans literal, the rest prose."""
+    lines = doc.lines
     for n in range(first, last + 1):
         line = lines[n - 1]
         if doc.is_code_line(n):
-            template.append(line)
+            t.literal(line)
+            continue
+        spans = doc.spans(n)
+        bom = n == 1 and line.startswith("\ufeff")
+        if not spans and not bom:
+            t.prose(line)
             continue
         body = line_body(line)
-        ending = line[len(body) :]
-        spans = doc.spans(n)
-        if not spans and not (n == 1 and body.startswith("\ufeff")):
-            if body:
-                template.append(len(pieces))
-                pieces.append(body)
-            if ending:
-                template.append(ending)
-            continue
-        pos = 0
-        for col, seg in _prose_segments(doc, n):
-            if col > pos:
-                template.append(body[pos:col])
-            template.append(len(pieces))
-            pieces.append(seg)
-            pos = col + len(seg)
-        if pos < len(body):
-            template.append(body[pos:])
-        if ending:
-            template.append(ending)
+        pairs = [(s.start, s.end) for s in spans]
+        if bom:
+            pairs.insert(0, (0, 1))
+        _emit_line(t, body, line[len(body) :], pairs)
 
 
 def _open_at_end(doc: Document) -> bool:
@@ -664,6 +739,11 @@ def _open_at_end(doc: Document) -> bool:
 def _is_special(line: str) -> bool:
     """Whether a line (ending included or not) might hold a protected span or be code."""
     return bool(_SPECIAL_CHAR.search(line)) or "://" in line or "www." in line or line.startswith(_INDENTED)
+
+
+def _is_block(line: str) -> bool:
+    """Whether a line might open a block with protected lines: fence, HTML, comment, reference definition, indented code."""
+    return bool(_BLOCK_START.match(line)) or line.startswith(_INDENTED)
 
 
 def _is_reset(prev: str, line: str) -> bool:
@@ -688,45 +768,55 @@ def _front_matter_end(bodies: list[str]) -> int:
     return -1
 
 
-def _classify(text: str, lines: list[str], fm_end: int) -> tuple[list[int], list[int]]:
-    """Reset lines (0 first) and lines that might hold protected spans, both 0-based and sorted.
+def _classify(text: str, lines: list[str], fm_end: int) -> tuple[list[int], set[int], set[int]]:
+    """Reset lines (0 first, sorted), lines that might hold protected spans, and lines that might open a block.
 
     Regular expressions over the whole text do the work; per-line Python only
-    runs for the candidates. Lone CR line endings, which ``^`` does not see,
-    take a line-by-line loop.
+    runs for the candidates. Lone CR line endings, which the expressions do
+    not see as line breaks, take a line-by-line loop.
     """
+    top = lines[0].startswith("\ufeff") or fm_end >= 0
     if "\r" in text and text.count("\r") != text.count("\r\n"):
-        starts, special = [0], []
+        starts = [0]
+        special: set[int] = set()
+        block: set[int] = set()
         prev_blank = False
         for k, line in enumerate(lines):
             blank = not line.strip()
             if not blank:
                 if _is_special(line):
-                    special.append(k)
+                    special.add(k)
+                    if _is_block(line):
+                        block.add(k)
                 if prev_blank and k > fm_end and _is_reset("", line):
                     starts.append(k)
             prev_blank = blank
-        if (lines[0].startswith("\ufeff") or fm_end >= 0) and special[:1] != [0]:
-            special.insert(0, 0)
-        return starts, special
+        if top:
+            special.add(0)
+            block.add(0)
+        return starts, special, block
     offsets = list(itertools.accumulate(map(len, lines), initial=0))
-    found: set[int] = set()
+    line_at = {off: k for k, off in enumerate(offsets)}  # line index by the offset it starts at
     where = bisect.bisect_right
-    for m in _SPECIAL_CHAR.finditer(text):
-        found.add(where(offsets, m.start()) - 1)
-    for needle in ("://", "www."):
-        pos = text.find(needle)
-        while pos != -1:
-            found.add(where(offsets, pos) - 1)
-            pos = text.find(needle, pos + 1)
-    for m in _INDENT_LINE.finditer(text):
-        found.add(where(offsets, m.end() - 1) - 1)
-    if lines[0].startswith(_INDENTED) or _is_special(lines[0]) or lines[0].startswith("\ufeff") or fm_end >= 0:
-        found.add(0)
+    special = set()
+    # one hit per line: after a hit, look again from the start of the next line
+    for pattern in (_SPECIAL_CHAR, _SPECIAL_TEXT):
+        m = pattern.search(text)
+        while m is not None:
+            k = where(offsets, m.start()) - 1
+            special.add(k)
+            m = pattern.search(text, offsets[k + 1])
+    block = {line_at[m.start() + 1] for m in _BLOCK_LINE.finditer(text)}
+    block.update(line_at[m.start() + 1] for m in _INDENT_LINE.finditer(text))
+    if top or _is_block(lines[0]):
+        block.add(0)
+    if top or _is_special(lines[0]):
+        special.add(0)
+    special |= block
     starts = [0]
     for m in _AFTER_BLANK.finditer(text):
         end = m.end()
-        k = where(offsets, end) - 1
+        k = line_at[end]
         if k <= fm_end or k == 0:
             continue
         # most lines cannot begin a list item or a "---" line: skip the full test for them
@@ -735,52 +825,69 @@ def _classify(text: str, lines: list[str], fm_end: int) -> tuple[list[int], list
             if not _is_reset("", lines[k]):
                 continue
         starts.append(k)
-    return starts, sorted(found)
+    return starts, special, block
 
 
-def _plan(text: str, lines: list[str]) -> tuple[list[tuple[int, int, int]], Document | None]:
+PLAIN, INLINE, PARSED = 0, 1, 2
+
+
+def _plan(text: str, lines: list[str]) -> tuple[list[tuple[int, int, int, int]], Document | None, set[int]]:
     """Split lines into regions and parse the ones that need it, all in one document.
 
-    Returns ``(regions, doc)``: each region is ``(start, end, first)`` with
-    0-based line bounds (end exclusive) and ``first`` the 1-based line of
-    ``doc`` where the region begins, or 0 for a *plain* region.
+    Returns ``(regions, doc, special)``. Each region is ``(start, end, kind,
+    first)`` with 0-based line bounds (end exclusive); ``first`` is the
+    1-based line of ``doc`` where a PARSED region begins. ``special`` holds
+    the lines that might hold inline protected spans.
 
-    A region starts at a reset line (see :func:`_is_reset`). It is plain when
-    none of its lines can hold a protected span: the scanner then sees prose
-    with no spans, whatever surrounds it. The other regions, concatenated, are
-    parsed as one document: each begins at a reset line right after a blank
-    line, so the scanner starts it in a clean state, as it would in the whole
-    file. The exception is a code fence or comment left open at the end of a
-    region, which in the whole file runs on into the following lines; such a
-    region absorbs what follows it (more each round) until it closes.
+    A region starts at a reset line (see :func:`_is_reset`), where the
+    scanner's state is clean. It is
+
+    - PLAIN when none of its lines can hold a protected span: the scanner sees
+      prose with no spans there, whatever surrounds it;
+    - INLINE when some lines can, but none can open a block (fence, HTML,
+      comment, reference definition, indented code): the scanner then gives
+      every line the spans of :func:`transkit.document.inline_spans`;
+    - PARSED otherwise. The PARSED regions, concatenated, are parsed as one
+      document: each begins at a reset line right after a blank line, so the
+      scanner starts it clean, as in the whole file. The exception is a fence
+      or comment left open at the end of a region, which in the whole file runs
+      on into the following lines; such a region absorbs what follows it
+      (more each round) until it closes.
     """
     n = len(lines)
     if n == 0:
-        return [], None
+        return [], None, set()
     fm_end = _front_matter_end([line_body(ln) for ln in lines]) if lines[0].lstrip("\ufeff")[:3] in ("---", "+++") else -1
-    starts, special = _classify(text, lines, fm_end)
+    starts, special, block = _classify(text, lines, fm_end)
     starts.append(n)
     segs = [(starts[i], starts[i + 1]) for i in range(len(starts) - 1)]
-    parse = [False] * len(segs)
+    kind = [PLAIN] * len(segs)
     for k in special:
-        parse[bisect.bisect_right(starts, k) - 1] = True
+        i = bisect.bisect_right(starts, k) - 1
+        if kind[i] == PLAIN:
+            kind[i] = INLINE
+    for k in block:
+        kind[bisect.bisect_right(starts, k) - 1] = PARSED
     step = 1
+    doc = None
+    runs: list[tuple[int, int]] = []
+    firsts: list[int] = []
     while True:
-        runs: list[tuple[int, int]] = []  # segment index ranges [i, j) of parsed runs
+        runs = []  # segment index ranges [i, j) of parsed runs
         i = 0
         while i < len(segs):
-            if not parse[i]:
+            if kind[i] != PARSED:
                 i += 1
                 continue
             j = i
-            while j < len(segs) and parse[j]:
+            while j < len(segs) and kind[j] == PARSED:
                 j += 1
             runs.append((i, j))
             i = j
         if not runs:
-            return [(a, b, 0) for a, b in segs], None
+            break
         texts: list[str] = []
-        firsts: list[int] = []
+        firsts = []
         line_no = 1
         for i, j in runs:
             a, b = segs[i][0], segs[j - 1][1]
@@ -788,29 +895,29 @@ def _plan(text: str, lines: list[str]) -> tuple[list[tuple[int, int, int]], Docu
             line_no += b - a
             texts.append("".join(lines[a:b]))
         doc = Document.from_text("".join(texts))
-        # the last run can only leak when plain segments follow it
+        # the last run can only leak when other segments follow it
         leaking = _leaking_runs(doc, firsts, runs[-1][1] < len(segs))
         if not leaking:
             break
         for r in leaking:
             j = runs[r][1]
             for k in range(j, min(len(segs), j + step)):
-                parse[k] = True
+                kind[k] = PARSED
         step *= 2
-    regions: list[tuple[int, int, int]] = []
     run_first = {i: f for (i, _), f in zip(runs, firsts)}
+    regions: list[tuple[int, int, int, int]] = []
     i = 0
     while i < len(segs):
-        if not parse[i]:
-            regions.append((segs[i][0], segs[i][1], 0))
+        if kind[i] != PARSED:
+            regions.append((segs[i][0], segs[i][1], kind[i], 0))
             i += 1
             continue
         j = i
-        while j < len(segs) and parse[j]:
+        while j < len(segs) and kind[j] == PARSED:
             j += 1
-        regions.append((segs[i][0], segs[j - 1][1], run_first[i]))
+        regions.append((segs[i][0], segs[j - 1][1], PARSED, run_first[i]))
         i = j
-    return regions, doc
+    return regions, doc, special
 
 
 def _leaking_runs(doc: Document, firsts: list[int], last_can_leak: bool) -> list[int]:

@@ -15,26 +15,28 @@ Two baselines say whether a paired section is in step:
 
 **Git** (the default in a git repository). Each file is blamed once
 (``git blame --porcelain -w``). A pair is outdated when the newest commit
-behind the source section's lines is newer than the newest commit behind the
-translation section's lines, and the section's text (numbering and blank lines
-aside) really differs from what it was at that translation commit. Deleting a
+behind the source section's lines comes later in history than the newest
+commit behind the translation section's lines, and the section's text
+(numbering and blank lines aside) really differs from what it was at that
+translation commit. Deleting a
 line leaves nothing for blame to see, so that old text is also compared: lines
 removed by a later commit outdate the section too. Source commits carrying the
 trailer ``Transkit-Ack: typo`` are ignored when the source is blamed
 (``--ignore-revs-file``), so a typo fix outdates nothing.
 
-**Lock** (``transkit drift --record``). A JSON lock file stores, for each
+**Lock** (``transkit drift --record``). The project lock file stores, for each
 translation, a fingerprint of every source section it is in step with; a
 section whose fingerprint changed is outdated. ``--ack SECTION`` accepts the
 current English text of one section without retranslation. In git mode an
 acknowledged fingerprint works the same way, as an override of the blame rule.
 
 Sibling drift compares zh-Hans with each Traditional translation of the same
-document: the zh-Hans section converted to the Traditional variant (glossary
-terms locked, Taiwan phrasing) against the Traditional section, and also the
-Traditional section converted back against zh-Hans, so regional vocabulary
-that OpenCC knows in either direction is tolerated. A pair whose remaining
-difference exceeds :data:`SIBLING_TOLERANCE` is ``diverged``.
+document, section by section, pairing them through the English section both
+translate. Every sentence of one side must have a counterpart somewhere in the
+other section, looked up after converting it to the other script (glossary
+terms locked, Taiwan phrasing) and also in the other direction, so regional
+vocabulary, punctuation and a reviewer's rewording are tolerated. A sentence
+that one side never got makes the pair ``diverged``.
 
     >>> doc = Document.from_text("# Guide\\n\\n## 2. Setup\\n\\nRun it.\\n")
     >>> section_keys(doc)
@@ -52,6 +54,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -93,13 +96,19 @@ __all__ = [
 ACK_TRAILER = "Transkit-Ack"
 # Trailer values that accept a source change without retranslation.
 ACK_VALUES = frozenset({"typo"})
-LOCK_VERSION = 1
-DEFAULT_LOCK = ".transkit-drift.lock"
-# Above this share of differing characters a zh-Hans / zh-Hant pair no longer corresponds.
-SIBLING_TOLERANCE = 0.15
+LOCK_VERSION = 1  # the "transkit-lock" format number, shared with transkit sync
+# A zh-Hans / Traditional sentence with no counterpart scoring this much (rapidfuzz partial_ratio,
+# 0-100) in the sibling section makes the pair diverge. Independent Taiwan rewording of the
+# bundled sample scores 64 and more; a sentence one side never got scores under 30.
+SIBLING_MATCH = 45
+# Sentences shorter than this many content characters (labels, names) are not judged.
+SIBLING_MIN_SENTENCE = 10
 # Fewer Latin letters than this is a name or a product term, not untranslated prose.
 UNTRANSLATED_MIN_LETTERS = 12
 ZERO_SHA = "0" * 40
+# Pack loose objects for the blames when there are this many, and this many files to blame.
+LOOSE_PACK_MIN = 512
+LOOSE_PACK_FILES = 24
 
 
 class DriftError(TranskitError):
@@ -210,8 +219,10 @@ class SiblingDrift:
     hant_lang: str
     hans: Section | None
     hant: Section | None
-    difference: float | None = None  # share of characters that differ beyond the tolerated
+    difference: float | None = None  # share of the text in sentences without a counterpart
     reason: str = ""
+    hans_only: tuple[str, ...] = ()  # sentences of the zh-Hans section the Traditional one lacks
+    hant_only: tuple[str, ...] = ()  # and the reverse
 
     @property
     def title(self) -> str:
@@ -227,6 +238,8 @@ class SiblingDrift:
             "lang": self.hant_lang,
             "status": self.status.value,
             "difference": round(self.difference, 3) if self.difference is not None else None,
+            "hans_only": list(self.hans_only),
+            "hant_only": list(self.hant_only),
         }
 
 
@@ -497,6 +510,7 @@ class GitRepo:
         self._blobs: dict[tuple[str, str], str | None] = {}
         self._head: str | None | bool = False
         self._topo: dict[str, int] | None = None
+        self._env: dict[str, str] = {}
 
     @classmethod
     def discover(cls, path: Path) -> "GitRepo | None":
@@ -519,7 +533,7 @@ class GitRepo:
     # -- plumbing -------------------------------------------------------------- #
 
     def _run(self, args: Sequence[str], input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
-        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **self._env}
         try:
             proc = subprocess.run(["git", *args], cwd=self.root, input=input, capture_output=True, env=env, timeout=600)
         except (OSError, subprocess.SubprocessError) as exc:
@@ -576,9 +590,38 @@ class GitRepo:
             raise DriftError(f"git blame failed for {path}: {last[-1] if last else 'exit ' + str(proc.returncode)}")
         return Blame.parse(proc.stdout.decode("utf-8", "replace"))
 
+    def _pack_loose_objects(self) -> str | None:
+        """Pack the repository's loose objects into a temporary directory; returns it (or None).
+
+        Each ``git blame`` walks the whole history of its file. Recent commits
+        not yet packed by ``git gc`` are loose objects, one file each, and
+        reading them costs most of a blame's time; a temporary pack served
+        through ``GIT_ALTERNATE_OBJECT_DIRECTORIES`` makes the same reads cheap.
+        The repository itself is only read.
+        """
+        proc = self._run(["rev-parse", "--git-path", "objects"], check=False)
+        objects = Path(proc.stdout.decode().strip() or ".git/objects")
+        objects = objects if objects.is_absolute() else self.root / objects
+        loose = []
+        for d in objects.glob("[0-9a-f][0-9a-f]"):
+            loose.extend(d.name + f.name for f in d.iterdir() if len(f.name) >= 38)
+        if len(loose) < LOOSE_PACK_MIN:
+            return None
+        tmp = tempfile.mkdtemp(prefix="transkit-objects-")
+        (Path(tmp) / "pack").mkdir()
+        proc = self._run(["pack-objects", "-q", str(Path(tmp) / "pack" / "pack")], input="\n".join(loose).encode() + b"\n", check=False)
+        if proc.returncode != 0:
+            shutil.rmtree(tmp, ignore_errors=True)
+            return None
+        return tmp
+
     def blame_many(self, requests: Sequence[tuple[Path, bool]], ignore: frozenset[str], jobs: int = 0) -> dict[Path, Blame]:
         """Blame each file once, in parallel; ``True`` in a request ignores the ``ignore`` commits."""
         tmp = None
+        pack = self._pack_loose_objects() if len(requests) >= LOOSE_PACK_FILES else None
+        if pack is not None:
+            prior = os.environ.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+            self._env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = pack + (os.pathsep + prior if prior else "")
         try:
             if ignore and any(flag for _, flag in requests):
                 fd, tmp = tempfile.mkstemp(prefix="transkit-ack-", suffix=".revs")
@@ -592,6 +635,9 @@ class GitRepo:
         finally:
             if tmp:
                 os.unlink(tmp)
+            if pack is not None:
+                self._env.pop("GIT_ALTERNATE_OBJECT_DIRECTORIES", None)
+                shutil.rmtree(pack, ignore_errors=True)
 
     def read_blobs(self, specs: Iterable[tuple[str, str]]) -> None:
         """Fetch ``(commit, path)`` file versions with one ``git cat-file --batch`` (cached)."""
@@ -738,11 +784,13 @@ class LockedTranslation:
 
 
 class Lock:
-    """The drift lock file: JSON, sorted keys, paths relative to the file, meant to be committed.
+    """Drift's records in the project lock file (``.transkit.lock``, shared with ``transkit sync``).
+
+    JSON with sorted keys, paths relative to the file, meant to be committed.
+    Drift owns the ``drift`` key and keeps every other key (``sync``) as it is:
 
         {
-          "version": 1,
-          "translations": {
+          "drift": {
             "locales/zh-Hans/guide.md": {
               "baseline": "lock",
               "lang": "zh-Hans",
@@ -751,13 +799,16 @@ class Lock:
                 "guide/setup": {"at": "2024-05-01T10:00:00Z", "commit": "…", "source": "3f2a…", "translation": "9c1d…"}
               }
             }
-          }
+          },
+          "sync": {…},
+          "transkit-lock": 1
         }
     """
 
-    def __init__(self, path: Path, translations: dict[str, LockedTranslation] | None = None) -> None:
+    def __init__(self, path: Path, translations: dict[str, LockedTranslation] | None = None, data: dict | None = None) -> None:
         self.path = path
         self.translations = translations or {}
+        self._data = data if data is not None else {}
 
     @classmethod
     def load(cls, path: Path) -> "Lock":
@@ -768,11 +819,13 @@ class Lock:
         except (OSError, UnicodeDecodeError) as exc:
             raise DriftError(f"{path}: cannot read the lock file: {exc}") from None
         except json.JSONDecodeError as exc:
-            raise DriftError(f"{path}:{exc.lineno}: the lock file is not valid JSON ({exc.msg}); fix it or delete it and run `transkit drift --record`") from None
-        if not isinstance(data, dict) or data.get("version") != LOCK_VERSION or not isinstance(data.get("translations", {}), dict):
-            raise DriftError(f"{path}: not a transkit drift lock (version {LOCK_VERSION}); delete it and run `transkit drift --record`")
+            raise DriftError(f"{path}:{exc.lineno}: the lock file is not valid JSON ({exc.msg}); resolve it or delete it") from None
+        if not isinstance(data, dict) or not isinstance(data.get("drift", {}), dict):
+            raise DriftError(f"{path}: not a transkit lock file")
+        if data.get("transkit-lock", LOCK_VERSION) != LOCK_VERSION:
+            raise DriftError(f"{path}: lock format {data.get('transkit-lock')!r} is not supported (this transkit writes {LOCK_VERSION})")
         out: dict[str, LockedTranslation] = {}
-        for tpath, t in data.get("translations", {}).items():
+        for tpath, t in data.get("drift", {}).items():
             try:
                 secs = {
                     key: LockEntry(str(e["source"]), str(e.get("translation", "")), str(e.get("at", "")), e.get("commit"))
@@ -780,31 +833,30 @@ class Lock:
                 }
                 out[tpath] = LockedTranslation(str(t["source"]), str(t.get("lang", "")), Baseline(t.get("baseline", "lock")), secs)
             except (KeyError, TypeError, ValueError, AttributeError):
-                raise DriftError(f"{path}: translations.{tpath}: malformed entry (needs source, baseline and sections)") from None
-        return cls(path, out)
+                raise DriftError(f"{path}: drift.{tpath}: malformed entry (needs source, baseline and sections); delete it and run `transkit drift --record`") from None
+        return cls(path, out, data)
 
     def key_for(self, path: Path) -> str:
-        base = self.path.resolve().parent
+        base = _resolve(self.path).parent
         try:
-            return path.resolve().relative_to(base).as_posix()
+            return _resolve(path).relative_to(base).as_posix()
         except ValueError:
-            return path.resolve().as_posix()
+            return _resolve(path).as_posix()
 
     def get(self, translation: Path) -> LockedTranslation | None:
         return self.translations.get(self.key_for(translation))
 
     def to_json(self) -> str:
-        data = {
-            "version": LOCK_VERSION,
-            "translations": {
-                k: {
-                    "baseline": t.baseline.value,
-                    "lang": t.lang,
-                    "source": t.source,
-                    "sections": {sk: e.to_dict() for sk, e in sorted(t.sections.items())},
-                }
-                for k, t in sorted(self.translations.items())
-            },
+        data = dict(self._data)
+        data["transkit-lock"] = LOCK_VERSION
+        data["drift"] = {
+            k: {
+                "baseline": t.baseline.value,
+                "lang": t.lang,
+                "source": t.source,
+                "sections": {sk: e.to_dict() for sk, e in sorted(t.sections.items())},
+            }
+            for k, t in sorted(self.translations.items())
         }
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
@@ -838,10 +890,10 @@ def resolve_sets(config: "Config", files: Sequence[Path] = (), *, changed_only: 
       translations; otherwise only the changed translations are kept.
     """
     files = [Path(f) for f in files]
-    for f in files:
-        if not f.is_file():
-            raise InputError(f"{f}: no such file")
     if files and not changed_only:
+        for f in files:
+            if not f.is_file():
+                raise InputError(f"{f}: no such file")
         if len(files) < 2:
             raise InputError("give a source and at least one translation (transkit drift SOURCE TRANSLATION...), or no files to use the configuration")
         src = files[0]
@@ -971,9 +1023,9 @@ def run_drift(
     if repo is not None and not all(_inside(repo.root, p) for p in files):
         repo = None
     if lock_path is None:
-        # Beside the config file; else at the top of the repository; else here.
+        # The config's `lock` (.transkit.lock): beside the config file; else at the top of the repository; else here.
         base = config.root if config.path is not None else (repo.root if repo is not None else Path.cwd())
-        lock_path = base / DEFAULT_LOCK
+        lock_path = base / config.lock
     lock = Lock.load(Path(lock_path))
     report = DriftReport(lock_path=Path(lock_path))
 
@@ -997,6 +1049,8 @@ def run_drift(
                 docs[path] = doc
                 alignment = align_documents(src, doc, resources=resources)
                 pairings.append(_Pairing(s, lg, path, src, doc, list(alignment.pairs), keys))
+        if siblings:  # needs no history: done while the blames run
+            report.siblings = _siblings(config, pairings, resources)
         blames: dict[Path, Blame] = pending.result() if pending is not None else {}
 
     if record or acks:
@@ -1010,8 +1064,6 @@ def run_drift(
         locked = lock.get(p.path)
         if repo is None and (locked is None or locked.baseline is not Baseline.LOCK):
             report.notes.append(f"{_display(config, p.path)}: no baseline (not in a git repository, not recorded in {_display(config, Path(lock_path))}): only missing, extra and untranslated sections are reported")
-    if siblings:
-        report.siblings = _siblings(config, pairings, resources)
     return report
 
 
@@ -1044,8 +1096,10 @@ def _update_lock(lock: Lock, pairings: list[_Pairing], record: bool, acks: Seque
             close = difflib.get_close_matches(spec, titles, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise DriftError(f"--ack {spec!r}: no source section has this title, key or line{hint}")
-        sources = {(p.set.source, idx) for p, idx in hits}
-        if len({s for s, _ in sources}) == 1 and len(sources) > 1:
+        per_source: dict[Path, set[int]] = {}
+        for p, idx in hits:
+            per_source.setdefault(p.set.source, set()).add(idx)
+        if any(len(v) > 1 for v in per_source.values()):
             keys = ", ".join(sorted({p.keys[idx] for p, idx in hits}))
             raise DriftError(f"--ack {spec!r}: several sections match; name one by key: {keys}")
         for p, idx in hits:
@@ -1262,12 +1316,68 @@ def _has_deletion(before: Sequence[str], now: Sequence[str]) -> bool:
 
 # Spacing and punctuation (full or half width, “” or 「」) are style, not content.
 _NOT_CONTENT = re.compile(r"[\W_]+")
+# Where a sentence ends: Chinese and Western sentence punctuation (a period only after a letter).
+_SENTENCE_END = re.compile(r"[。！？!?；;…]+|(?<=[A-Za-z)])\.(?=\s|$)")
 
 
-def _prose(doc: Document, section: Section) -> str:
-    """The section's comparable text: letters, digits and Han only, code and protected spans left out."""
-    parts = [doc.masked(ln, "") for ln in range(section.start_line, section.end_line + 1) if not doc.is_code_line(ln)]
-    return _NOT_CONTENT.sub("", "".join(parts))
+def sentences(doc: Document, section: Section) -> list[tuple[str, str]]:
+    """The section's sentences as ``(text, content)``: code lines and protected spans left out.
+
+    ``content`` keeps letters, digits and Han only; pieces with fewer than
+    :data:`SIBLING_MIN_SENTENCE` content characters (list labels, names) are left out.
+    """
+    out = []
+    for ln in range(section.start_line, section.end_line + 1):
+        if doc.is_code_line(ln):
+            continue
+        for piece in _SENTENCE_END.split(doc.masked(ln, " ")):
+            content = _NOT_CONTENT.sub("", piece)
+            if len(content) >= SIBLING_MIN_SENTENCE:
+                out.append((" ".join(piece.split()).strip("#>*-+|: "), content))
+    return out
+
+
+@dataclass(frozen=True)
+class SiblingComparison:
+    """Sentences of either side with no counterpart in the other, and their share of the text."""
+
+    difference: float
+    hans_only: tuple[str, ...]
+    hant_only: tuple[str, ...]
+
+    @property
+    def diverged(self) -> bool:
+        return bool(self.hans_only or self.hant_only)
+
+
+def compare_siblings(hans: Sequence[str], hant: Sequence[str], hans_as_hant: Sequence[str], hant_as_hans: Sequence[str], texts: tuple[Sequence[str], Sequence[str]] | None = None) -> SiblingComparison:
+    """Compare the sentences (content form) of a zh-Hans section and its Traditional sibling.
+
+    ``hans_as_hant`` / ``hant_as_hans`` are the same sentences converted to the
+    other script. A sentence has a counterpart when it appears, nearly, somewhere
+    in the other section, in either script (``rapidfuzz.fuzz.partial_ratio`` of at
+    least :data:`SIBLING_MATCH`): a Taiwan reviewer's rewording keeps it, a
+    sentence one side never got does not.
+    """
+    from rapidfuzz import fuzz
+
+    shown_a, shown_b = texts if texts is not None else (hans, hant)
+    whole_b, whole_b_back = "".join(hant), "".join(hant_as_hans)
+    whole_a, whole_a_conv = "".join(hans), "".join(hans_as_hant)
+
+    def found(raw: str, conv: str, other: str, other_back: str) -> bool:
+        if conv in other or raw in other_back:  # the common case, and cheap
+            return True
+        return bool(fuzz.partial_ratio(conv, other, score_cutoff=SIBLING_MATCH) or fuzz.partial_ratio(raw, other_back, score_cutoff=SIBLING_MATCH))
+
+    def orphans(raw, conv, other, other_back):
+        return [k for k in range(len(raw)) if not found(raw[k], conv[k], other, other_back)]
+
+    only_a = orphans(hans, hans_as_hant, whole_b, whole_b_back) if whole_b else list(range(len(hans)))
+    only_b = orphans(hant, hant_as_hans, whole_a, whole_a_conv) if whole_a else list(range(len(hant)))
+    total = len(whole_a) + len(whole_b)
+    lost = sum(len(hans[k]) for k in only_a) + sum(len(hant[k]) for k in only_b)
+    return SiblingComparison(lost / total if total else 0.0, tuple(shown_a[k] for k in only_a), tuple(shown_b[k] for k in only_b))
 
 
 def _batch_converter(resources, config, source_lang: str, target_lang: str):
@@ -1292,20 +1402,6 @@ def _batch_converter(resources, config, source_lang: str, target_lang: str):
         return out if len(out) == len(texts) else [cc.convert(t) for t in texts]
 
     return convert
-
-
-def _difference(a: str, b: str, cutoff: float | None = None) -> float:
-    """Share of characters to insert or delete to turn ``a`` into ``b`` (1.0 beyond ``cutoff``)."""
-    if not a and not b:
-        return 0.0
-    from rapidfuzz.distance import Indel
-
-    return Indel.normalized_distance(a, b, score_cutoff=cutoff)
-
-
-def sibling_difference(hans: str, hant: str, to_hant, to_hans) -> float:
-    """Share of differing characters between a zh-Hans and a Traditional text, conversion tolerated both ways."""
-    return min(_difference(to_hant(hans), hant), _difference(hans, to_hans(hant)))
 
 
 def _sibling_pairs(hans: _Pairing, hant: _Pairing) -> list[tuple[Section | None, Section | None]]:
@@ -1338,44 +1434,67 @@ def _siblings(config, pairings: list[_Pairing], resources) -> list[SiblingDrift]
             hant = members.get(lg)
             if hant is None:
                 continue
-            to_hant = _batch_converter(resources, config, "zh-Hans", lg)
-            to_hans = _batch_converter(resources, config, lg, "zh-Hans")
-            hp, tp = _display(config, hans.path), _display(config, hant.path)
-            pairs = _sibling_pairs(hans, hant)
-            used_a = {a.index for a, _ in pairs if a is not None}
-            used_b = {b.index for _, b in pairs if b is not None}
-            left_a = [x for x in hans.doc.sections if x.index not in used_a and has_content(hans.doc, x)]
-            left_b = [x for x in hant.doc.sections if x.index not in used_b and has_content(hant.doc, x)]
-            texts_a = {x.index: _prose(hans.doc, x) for a, _ in pairs for x in (a,) if x is not None} | {x.index: _prose(hans.doc, x) for x in left_a}
-            texts_b = {x.index: _prose(hant.doc, x) for _, b in pairs for x in (b,) if x is not None} | {x.index: _prose(hant.doc, x) for x in left_b}
-            # Two conversions per document pair, not two per section.
-            ka, kb = list(texts_a), list(texts_b)
-            conv_a = dict(zip(ka, to_hant([texts_a[k] for k in ka])))
-            conv_b = dict(zip(kb, to_hans([texts_b[k] for k in kb])))
+            out.extend(_sibling_set(config, resources, hans, hant, lg))
+    return out
 
-            def diff(a: Section, b: Section, cutoff: float | None = None) -> float:
-                return min(_difference(conv_a[a.index], texts_b[b.index], cutoff), _difference(texts_a[a.index], conv_b[b.index], cutoff))
 
-            # Sections with no English counterpart on both sides: pair the closest, when close.
-            leftovers = sorted(((diff(a, b, 0.5), a.index, b.index, a, b) for a in left_a for b in left_b), key=lambda x: x[:3])
-            taken_a: set[int] = set()
-            taken_b: set[int] = set()
-            for d, _, _, a, b in leftovers:
-                if d <= 0.5 and a.index not in taken_a and b.index not in taken_b:
-                    taken_a.add(a.index)
-                    taken_b.add(b.index)
-                    pairs.append((a, b))
-            pairs += [(a, None) for a in left_a if a.index not in taken_a]
-            pairs += [(None, b) for b in left_b if b.index not in taken_b]
-            pairs.sort(key=lambda ab: (ab[0].start_line if ab[0] is not None else 10**9, ab[1].start_line if ab[1] is not None else 0))
-            for a, b in pairs:
-                if a is None or b is None:
-                    st = Status.MISSING if b is None else Status.EXTRA
-                    out.append(SiblingDrift(st, hp, tp, lg, a, b, None, "no counterpart in the sibling"))
-                    continue
-                if not texts_a[a.index] and not texts_b[b.index]:
-                    continue
-                d = diff(a, b)
-                st = Status.DIVERGED if d > SIBLING_TOLERANCE else Status.OK
-                out.append(SiblingDrift(st, hp, tp, lg, a, b, d, f"{d:.0%} of the text differs after conversion"))
+def _sibling_set(config, resources, hans: _Pairing, hant: _Pairing, lg: str) -> list[SiblingDrift]:
+    hp, tp = _display(config, hans.path), _display(config, hant.path)
+    sa = {x.index: sentences(hans.doc, x) for x in hans.doc.sections}
+    sb = {x.index: sentences(hant.doc, x) for x in hant.doc.sections}
+    # Two conversions per document pair, not two per section.
+    ka = [(i, k) for i, ss in sa.items() for k in range(len(ss))]
+    kb = [(i, k) for i, ss in sb.items() for k in range(len(ss))]
+    conv_a = _batch_converter(resources, config, "zh-Hans", lg)([sa[i][k][1] for i, k in ka])
+    conv_b = _batch_converter(resources, config, lg, "zh-Hans")([sb[i][k][1] for i, k in kb])
+    ca: dict[int, list[str]] = {i: [] for i in sa}
+    cb: dict[int, list[str]] = {i: [] for i in sb}
+    for (i, _), c in zip(ka, conv_a):
+        ca[i].append(c)
+    for (i, _), c in zip(kb, conv_b):
+        cb[i].append(c)
+
+    def compare(a: Section, b: Section) -> SiblingComparison:
+        raw_a, raw_b = sa[a.index], sb[b.index]
+        return compare_siblings([c for _, c in raw_a], [c for _, c in raw_b], ca[a.index], cb[b.index], ([t for t, _ in raw_a], [t for t, _ in raw_b]))
+
+    pairs = _sibling_pairs(hans, hant)
+    used_a = {a.index for a, _ in pairs if a is not None}
+    used_b = {b.index for _, b in pairs if b is not None}
+    left_a = [x for x in hans.doc.sections if x.index not in used_a and has_content(hans.doc, x)]
+    left_b = [x for x in hant.doc.sections if x.index not in used_b and has_content(hant.doc, x)]
+    # Sections with no English counterpart on either side: pair the closest, when close
+    # (a cheap whole-text distance; the sentence comparison runs on the chosen pairs only).
+    if left_a and left_b:
+        from rapidfuzz.distance import Indel
+
+        whole_a = {a.index: "".join(ca[a.index]) for a in left_a}
+        whole_b = {b.index: "".join(c for _, c in sb[b.index]) for b in left_b}
+        scored = sorted(((Indel.normalized_distance(whole_a[a.index], whole_b[b.index], score_cutoff=0.5), a.index, b.index, a, b) for a in left_a for b in left_b), key=lambda x: x[:3])
+        taken_a: set[int] = set()
+        taken_b: set[int] = set()
+        for d, _, _, a, b in scored:
+            if d <= 0.5 and a.index not in taken_a and b.index not in taken_b:
+                taken_a.add(a.index)
+                taken_b.add(b.index)
+                pairs.append((a, b))
+        left_a = [a for a in left_a if a.index not in taken_a]
+        left_b = [b for b in left_b if b.index not in taken_b]
+    pairs += [(a, None) for a in left_a] + [(None, b) for b in left_b]
+    pairs.sort(key=lambda ab: (ab[0].start_line if ab[0] is not None else 10**9, ab[1].start_line if ab[1] is not None else 0))
+    out = []
+    for a, b in pairs:
+        if a is None or b is None:
+            st = Status.MISSING if b is None else Status.EXTRA
+            out.append(SiblingDrift(st, hp, tp, lg, a, b, None, "no counterpart in the sibling"))
+            continue
+        if not sa[a.index] and not sb[b.index]:
+            continue
+        cmp = compare(a, b)
+        if cmp.diverged:
+            n = len(cmp.hans_only) + len(cmp.hant_only)
+            why = f"{n} sentence{'s' if n != 1 else ''} without a counterpart ({cmp.difference:.0%} of the text)"
+            out.append(SiblingDrift(Status.DIVERGED, hp, tp, lg, a, b, cmp.difference, why, cmp.hans_only, cmp.hant_only))
+        else:
+            out.append(SiblingDrift(Status.OK, hp, tp, lg, a, b, cmp.difference, "every sentence has a counterpart"))
     return out

@@ -217,14 +217,17 @@ class Glossary:
         """Preferred source rendering -> preferred target rendering, for the converter's lock.
 
         Only terms with Chinese forms in both locales count (kept English terms
-        need no lock). A source form that two entries render differently (程序
-        as procedure and as program) is ambiguous and left to OpenCC.
+        need no lock: OpenCC leaves Latin text alone). A source form that two
+        entries render differently (程序 as procedure and as program) is
+        ambiguous and left to OpenCC.
         """
+        from transkit.document import is_han
+
         out: dict[str, str] = {}
         clash: set[str] = set()
         for t in self.terms:
             a, b = t.forms.get(source_lang), t.forms.get(target_lang)
-            if not a or not b:
+            if not a or not b or not any(is_han(c) for c in a + b):
                 continue
             if a in out and out[a] != b:
                 clash.add(a)
@@ -340,6 +343,9 @@ def parse_term(data: dict, path: str, number: int) -> Term:
     if not isinstance(note, str):
         raise GlossaryError(f"{where}: note: expected a string")
     keep = bool(data.get("keep", False))
+    if keep:
+        # A kept term's rendering is its English already; spelling it out adds nothing.
+        forms = {loc: f for loc, f in forms.items() if f != en}
     if not keep and not forms:
         raise GlossaryError(f"{where}: zh-Hans/zh-Hant: a term needs a Chinese rendering or keep = true")
     term = Term(
@@ -550,6 +556,7 @@ def _clashes(terms: Sequence[Term]) -> list[Problem]:
 # Matching
 # --------------------------------------------------------------------------- #
 
+
 def _is_word_char(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch == "_")
 
@@ -645,10 +652,11 @@ class Matcher:
 
 
 class LocaleIndex:
-    """Forbidden strings of one locale in one Aho-Corasick automaton, accepted renderings in another.
+    """Forbidden strings of one locale in one automaton, accepted renderings in another.
 
     Most lines hold no forbidden string, so the forbidden automaton runs first
-    and the accepted one only on lines where it found something.
+    (over the whole document: :meth:`candidate_lines`) and the accepted one
+    only where it found something.
     """
 
     def __init__(self, terms: Sequence[Term], lang: str) -> None:
@@ -674,7 +682,6 @@ class LocaleIndex:
         if not matcher:
             return []
         return [h for h in matcher.find(text) if _bounded(text, h[0], h[1])]
-
 
     def candidate_lines(self, doc: "Document") -> list[int]:
         """Lines of ``doc`` that may hold a forbidden string."""
@@ -728,19 +735,38 @@ class LocaleIndex:
     def first_renderings(self, doc: "Document") -> dict[str, dict[str, tuple[int, int]]]:
         """{English term: {rendering: (line, column)}} for terms with several renderings, first occurrences only.
 
-        One scan over the whole masked document rather than one per line:
-        these terms are common, so most lines hold one.
+        One scan over the whole document rather than one per line (these terms
+        are common, so most lines hold one); occurrences in code blocks and
+        protected spans are dropped before overlaps are resolved.
         """
         matcher = self._variants
         if not matcher:
             return {}
-        lines = [masked for _, masked in line_texts(doc, range(1, doc.line_count + 1), keep_blank=True)]
-        data = _utf8("\n".join(lines))
+        data = _utf8(doc.text)
         found = matcher.scan(data)
+        if not found:
+            return {}
+        from bisect import bisect_right
+        from itertools import accumulate
+
+        starts = list(accumulate((len(_utf8(ln)) for ln in doc.lines), initial=0))
+        protected = _protected_bytes(doc, starts, data)
+        if protected:
+            from bisect import bisect_left
+
+            p_starts = [a for a, _ in protected]
+
+            def hidden(a: int, b: int) -> bool:
+                i = bisect_right(p_starts, a) - 1
+                if i >= 0 and protected[i][1] > a:
+                    return True
+                j = bisect_left(p_starts, a)
+                return j < len(p_starts) and p_starts[j] < b
+
+            found = [h for h in found if not hidden(h[0], h[1])]
         found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         out: dict[str, dict[str, tuple[int, int]]] = {}
         last = -1
-        line, counted = 1, 0  # newlines counted up to offset `counted`
         for start, end, string, en in found:
             if start < last:
                 continue
@@ -749,24 +775,30 @@ class LocaleIndex:
                 continue
             slot = out.setdefault(en, {})
             if string not in slot:
-                line += data.count("\n", counted, start)
-                counted = start
-                line_start = data.rfind("\n", 0, start) + 1
-                col = len(data[line_start:start].encode("latin-1").decode("utf-8", "surrogatepass")) + 1
-                slot[string] = (line, col)
+                n = bisect_right(starts, start)
+                col = len(data[starts[n - 1] : start].encode("latin-1").decode("utf-8", "surrogatepass")) + 1
+                slot[string] = (n, col)
         return out
 
-    def accepted_all(self, text: str) -> list[tuple[int, int, str, tuple[Term, ...]]]:
-        """Accepted renderings with every term accepting them, overlaps resolved longest-first."""
-        found = self._iter(self._ok, text)
-        found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-        out = []
-        last = -1
-        for h in found:
-            if h[0] >= last:
-                out.append(h)
-                last = h[1]
-        return out
+
+def _protected_bytes(doc: "Document", starts: list[int], data: str) -> list[tuple[int, int]]:
+    """Protected spans and code lines of ``doc`` as sorted byte intervals of its UTF-8 text."""
+    out: list[tuple[int, int]] = []
+    for n in range(1, doc.line_count + 1):
+        spans = doc.spans(n)
+        if not spans:
+            continue
+        base = starts[n - 1]
+        body = doc.lines[n - 1]
+        if doc.is_code_line(n):
+            out.append((base, starts[n]))
+            continue
+        for sp in spans:
+            a = base + len(_utf8(body[: sp.start]))
+            b = a + len(_utf8(body[sp.start : sp.end]))
+            out.append((a, b))
+    out.sort()
+    return out
 
 
 def _leftmost_longest(hits: list[Hit]) -> list[Hit]:

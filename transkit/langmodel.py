@@ -64,6 +64,8 @@ UNKNOWN_HAN = -20.0
 # Characters that are neither Han nor listed below (Latin letters from a
 # two-byte sequence, rare symbols): possible, but rarely what was written.
 UNKNOWN_OTHER = -22.0
+EMOJI = -11.0
+LATIN_LETTER = -14.0
 
 # Non-Han characters a damaged character may turn out to be, with a log prior
 # relative to a typical word (about -9). Values are judgment, checked on the
@@ -108,8 +110,10 @@ BRACKET_PENALTY = -4.0  # closer with nothing to close
 # Frame openers (prepositions) and the clause marks that end a frame.
 DEGREE_ADVERBS = frozenset("較较更很最太越")
 RULE_BONUS = 2.0
-_CLAUSE_END = re.compile("[，。；：！？,;:!?]")
+# ASCII marks end a clause only before a space (not the colon of https://).
+_CLAUSE_END = re.compile(r"[，。；：！？]|[,;:!?](?=\s|$)")
 _FRAME_OPENER = re.compile("[在從从於于當当自]")
+_CLAUSE_CLOSERS = frozenset("，。；：！？、）」』”,.;:!?)的之")
 _NUMERALS = frozenset("零一二三四五六七八九十百千萬万兩两幾几多")
 _OPENER_INDEX = {o: k for k, o in enumerate(OPENERS)}
 
@@ -147,6 +151,7 @@ class LanguageModel:
     locative: frozenset[str] = frozenset()
     classifier: frozenset[str] = frozenset()
     adjective: frozenset[str] = frozenset()
+    adverb: frozenset[str] = frozenset()
     merge_gap: int = 3  # damaged slots this close are decided together
     _cache: dict = field(default_factory=dict, repr=False)
     _seg_cache: dict = field(default_factory=dict, repr=False)
@@ -167,7 +172,38 @@ class LanguageModel:
             return s
         if ch in PUNCTUATION_PRIOR:
             return PUNCTUATION_PRIOR[ch]
-        return UNKNOWN_HAN if is_han(ch) else UNKNOWN_OTHER
+        if is_han(ch):
+            return UNKNOWN_HAN
+        o = ord(ch)
+        if 0x1F300 <= o <= 0x1FAFF or 0x2600 <= o <= 0x27BF:
+            return EMOJI  # documentation headings love an emoji
+        if 0xC0 <= o <= 0x24F and ch.isalpha():
+            return LATIN_LETTER  # accented names: José, Dvořák
+        return UNKNOWN_OTHER
+
+    def text_score(self, text: str) -> float:
+        """Log probability of ``text`` under its best segmentation into words (ASCII is free).
+
+        Comparing two readings of the same bytes tells which one is Chinese.
+
+            >>> lm = load("zh-Hant")
+            >>> lm.text_score("評估") > lm.text_score("瑭曚及")
+            True
+        """
+        words_get = self.words.get
+        n = len(text)
+        best = [0.0] + [-1e18] * n
+        for j in range(n):
+            b = best[j]
+            ch = text[j]
+            sc = 0.0 if ch < "\x80" else self.char_score(ch)
+            if b + sc > best[j + 1]:
+                best[j + 1] = b + sc
+            for e in range(j + 2, min(n, j + MAX_WORD) + 1):
+                ws = words_get(text[j:e])
+                if ws is not None and b + ws > best[e]:
+                    best[e] = b + ws
+        return best[n]
 
     def knows(self, ch: str) -> bool:
         """Whether ``ch`` is a word, starts a word, or is listed punctuation."""
@@ -186,7 +222,7 @@ class LanguageModel:
             words[w] = s if old is None else max(old, s)
             for k in range(1, len(w)):
                 prefixes.add(w[:k])
-        return LanguageModel(self.script, words, prefixes, self.locative, self.classifier, self.adjective)
+        return LanguageModel(self.script, words, prefixes, self.locative, self.classifier, self.adjective, self.adverb)
 
     def lexicon_scores(self, terms: Iterable[str], score: float = -9.0) -> dict[str, float]:
         """Extra words for :meth:`extended`: every Han run of 2+ characters in ``terms``.
@@ -213,25 +249,25 @@ class LanguageModel:
     def reference_scores(self, text: str, score: float = -8.0) -> dict[str, float]:
         """Extra words from an aligned reference text: its character n-grams (2 to 4).
 
-        A damaged character whose candidate forms a word that the reference
-        also contains is then preferred. Only n-grams the dictionary knows, or
-        that occur at least twice, are taken, so that one accidental adjacency in
-        the reference does not outweigh the dictionary.
+        A damaged character whose candidate forms, with its neighbours, a word
+        the reference also contains is then preferred. Only n-grams the
+        dictionary knows, or that occur at least twice, are taken, so that one
+        accidental adjacency in the reference does not outweigh the dictionary;
+        single characters get nothing (a common character is everywhere).
         """
         counts: dict[str, int] = {}
         for run in _han_runs(text):
-            for n in range(1, MAX_WORD + 1):
+            for n in range(2, MAX_WORD + 1):
                 for i in range(len(run) - n + 1):
                     w = run[i : i + n]
                     counts[w] = counts.get(w, 0) + 1
         out: dict[str, float] = {}
         for w, c in counts.items():
             base = self.words.get(w)
-            if len(w) == 1:
-                # A character the reference uses at all is plausible here.
-                out[w] = (base if base is not None else UNKNOWN_HAN) + 1.0
-            elif base is not None or c >= 2:
-                out[w] = max(score, (base if base is not None else score) + 2.0)
+            if base is not None:
+                out[w] = max(score, base + 2.0)
+            elif c >= 2:
+                out[w] = score
         return out
 
     # -- decoding ------------------------------------------------------------- #
@@ -297,16 +333,33 @@ class LanguageModel:
                 result = cache[key] = self._solve(window, wflags)
             for rel, ranked in result:
                 out[lo + rel] = Choice(lo + rel, ranked)
+        if _FRAME_OPENER.pattern and len(damaged) > 1:
+            # Rules read the characters before a slot; where those were damaged
+            # too, read them as decided and decide again if that changes the context.
+            decided = list(text)
+            for i, ch in out.items():
+                decided[i] = ch.char
+            text2 = "".join(decided)
+            flags2 = self._rule_flags(text2, slots, damaged)
+            for i in damaged:
+                if flags2[i] != flags[i]:
+                    lo = max(0, i - context)
+                    hi = min(n, i + context + 1)
+                    window = tuple(text2[lo:i]) + (slots[i],) + tuple(text2[i + 1 : hi])
+                    result = self._solve(window, (flags2[i],))
+                    out[i] = Choice(i, result[0][1])
         return out
 
     def _rule_flags(self, text: str, slots: Sequence, damaged: list[int]) -> dict[int, int]:
         """For each damaged slot, a bit set of the contexts the rules look at.
 
-        ``text`` is the line with NUL at damaged slots. Bits: 1 an open locative
-        frame, 2 after a number, 4 after a degree adverb, 8<<k bracket pair k open.
+        ``text`` is the line with NUL at undecided damaged slots. Bits: 1 an
+        open locative frame, 2 after a number, 4 after a degree adverb, 8 before
+        the end of a clause or 的, 16<<k bracket pair k open.
         """
         flags: dict[int, int] = {}
         ends = [m.end() for m in _CLAUSE_END.finditer(text)]
+        n = len(text)
         for i in damaged:
             f = 0
             # The clause this slot is in starts after the last clause mark before it.
@@ -315,7 +368,8 @@ class LanguageModel:
                 if e > i:
                     break
                 start = e
-            if _FRAME_OPENER.search(text, start, i):
+            # A frame needs something inside it: 在…中, not 在中.
+            if i - 1 > start and _FRAME_OPENER.search(text, start, i - 1):
                 f |= 1
             k = i - 1
             while k >= 0 and text[k] == " ":
@@ -325,12 +379,13 @@ class LanguageModel:
                 f |= 2
             if i > 0 and text[i - 1] in DEGREE_ADVERBS:
                 f |= 4
-            cands = slots[i]
-            for c in cands:
+            if i + 1 < n and text[i + 1] in _CLAUSE_CLOSERS:
+                f |= 8
+            for c in slots[i]:
                 if c in CLOSERS:
                     opener = CLOSERS[c]
                     if text.count(opener, 0, i) > text.count(c, 0, i):
-                        f |= 8 << _OPENER_INDEX[opener]
+                        f |= 16 << _OPENER_INDEX[opener]
             flags[i] = f
         return flags
 
@@ -342,8 +397,14 @@ class LanguageModel:
             s += RULE_BONUS
         if flag & 4 and ch in self.adjective:
             s += RULE_BONUS
+        if flag & 8:
+            # Adverbs modify what follows; they do not end a clause or precede 的.
+            if ch in self.adverb:
+                s -= RULE_BONUS
+            elif ch in self.locative:
+                s += RULE_BONUS / 2
         if ch in CLOSERS:
-            bit = 8 << _OPENER_INDEX[CLOSERS[ch]]
+            bit = 16 << _OPENER_INDEX[CLOSERS[ch]]
             s += BRACKET_BONUS if flag & bit else BRACKET_PENALTY
         return s
 
@@ -580,6 +641,7 @@ def load(lang: str | None = "zh-Hans") -> LanguageModel:
         locative=classes.get("f", frozenset()),
         classifier=classes.get("q", frozenset()),
         adjective=classes.get("a", frozenset()),
+        adverb=classes.get("d", frozenset()),
     )
 
 
@@ -674,14 +736,16 @@ def derive(script: str) -> tuple[dict[str, int], dict[str, str]]:
     for (w0, f, t), w in zip(entries, single_forms):
         if len(w0) == 1 and len(w) == 1 and f > best_tag.get(w, (-1, ""))[0]:
             best_tag[w] = (f, t)
-    classes = {"f": "", "q": "", "a": ""}
+    classes = {"f": "", "q": "", "a": "", "d": ""}
     for ch, (_f, t) in sorted(best_tag.items()):
         if t == "f":
             classes["f"] += ch
-        elif t == "q":
+        elif t in ("q", "m"):
             classes["q"] += ch
         elif t in ("a", "ad", "an"):
             classes["a"] += ch
+        elif t == "d":
+            classes["d"] += ch
     return scores, classes
 
 

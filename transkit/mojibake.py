@@ -159,6 +159,8 @@ def single_byte(name: str) -> SingleByteCodec:
             dropped.append(b)  # C1 controls: invisible, stripped by many editors
         high.append(ch)
         table.setdefault(ord(ch), b)
+        # A byte kept raw by a lossless reader (surrogateescape) is that byte.
+        table[0xDC00 + b] = b
     hs = "".join(high)
     if hs[SOFT_HYPHEN - 0x80] == "\u00ad":
         dropped.append(SOFT_HYPHEN)
@@ -300,33 +302,57 @@ def _target_ok(ch: str, codec: str) -> bool:
 # --------------------------------------------------------------------------- #
 
 
-@lru_cache(maxsize=1)
+_PREFILTERS: dict[str, re.Pattern] = {}
+
+
 def _latin_prefilter() -> re.Pattern:
-    """A lead-byte character followed by a continuation-byte character, in any code page."""
-    leads: set[str] = set()
-    conts: set[str] = set()
-    for name in SINGLE_BYTE_CODECS:
-        c = single_byte(name)
-        leads.update(c.lead2 + c.lead3 + c.lead4)
-        conts.update(c.cont)
-    return re.compile(f"[{_class(leads)}][{_class(conts)}]")
+    """A lead-byte character followed by a continuation-byte character, in some code page.
+
+    Two-byte leads are left out where their decodings never count as evidence
+    (Mac OS Roman's are ¬ √ “ — …; Windows-1251's are Cyrillic capitals but Р and
+    С), so that Chinese "——" or Russian "«Слово»" costs nothing.
+    """
+    pat = _PREFILTERS.get("latin")
+    if pat is None:
+        leads: set[str] = set()
+        conts: set[str] = set()
+        for name in SINGLE_BYTE_CODECS:
+            c = single_byte(name)
+            lead2 = c.lead2
+            if name == "mac_roman":
+                lead2 = ""
+            elif name == "cp1251":
+                lead2 = c.high[0x50:0x52]
+            leads.update(lead2 + c.lead3 + c.lead4)
+            conts.update(c.cont)
+        # A continuation byte a lossless reader kept raw is a lone surrogate.
+        pat = _PREFILTERS["latin"] = re.compile(f"[{_class(leads)}][{_class(conts)}\udc80-\udcbf]")
+    return pat
 
 
-@lru_cache(maxsize=1)
 def _cjk_prefilter() -> re.Pattern:
     """Characters that begin UTF-8 Chinese read as GBK or Big5, lone surrogates, U+FFFD."""
-    chars: set[str] = set()
-    for lead in range(0xE4, 0xEA):
-        for trail in range(0x80, 0xC0):
-            for enc in ("gb18030", "big5"):
-                try:
-                    chars.add(bytes([lead, trail]).decode(enc))
-                except UnicodeDecodeError:
-                    pass
-    return re.compile(f"[{_class(chars)}\udc80-\udcff\ufffd]")
+    pat = _PREFILTERS.get("cjk")
+    if pat is None:
+        chars: set[str] = set()
+        # Lead bytes of CJK ideographs (E4-E9), CJK and full-width punctuation
+        # (E3, EF), general punctuation (E2) and emoji (F0).
+        for lead in (0xE2, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF, 0xF0):
+            for trail in range(0x80, 0xC0):
+                for enc in ("gb18030", "big5"):
+                    try:
+                        chars.add(bytes([lead, trail]).decode(enc))
+                    except UnicodeDecodeError:
+                        pass
+        pat = _PREFILTERS["cjk"] = re.compile(f"[{_class(chars)}\udc80-\udcff\ufffd]")
+    return pat
 
 
+# 锟斤拷: U+FFFD's UTF-8 bytes read as GBK (錕斤拷 after conversion to Traditional,
+# 嚙踝蕭 read as Big5); 烫烫烫 / 屯屯屯: MSVC's 0xCC / 0xCD fill of uninitialized
+# memory read as GBK (昍昍昍 / 迋迋迋 as Big5, 燙燙燙 converted).
 _MARKERS = re.compile(r"(?:锟斤拷|錕斤拷|嚙踝蕭)+|(?:锟斤|錕斤)|烫{3,}|燙{3,}|屯{3,}|昍{3,}|迋{3,}|\ufffd{2,}")
+_MARKER_START = re.compile("[锟錕嚙烫燙屯昍迋\ufffd]")
 
 
 def _class(chars: Iterable[str]) -> str:
@@ -341,7 +367,11 @@ def looks_damaged(line: str) -> bool:
     """
     if line.isascii():
         return False
-    return bool(_latin_prefilter().search(line) or _cjk_prefilter().search(line) or _MARKERS.search(line))
+    return bool(_latin_prefilter().search(line) or _cjk_prefilter().search(line) or _has_marker(line))
+
+
+def _has_marker(text: str) -> bool:
+    return _MARKER_START.search(text) is not None and _MARKERS.search(text) is not None
 
 
 # --------------------------------------------------------------------------- #
@@ -530,35 +560,49 @@ def _single_byte_runs(line: str, prefer: str | None, lossy_ok: bool) -> list[_Ru
     return out
 
 
-def _cjk_runs(line: str, offset: int, model_getter) -> list[_Run]:
-    """Runs of ``line`` that are UTF-8 read as GBK or Big5."""
+def _cjk_runs(line: str, offset: int, model_getter, prefer: str | None = None) -> list[_Run]:
+    """Runs of ``line`` that are UTF-8 read as GBK or Big5.
+
+    With a model, a reading must be more probable than the text as it stands;
+    for the encoding ``prefer`` (established for the whole document) it need
+    only be about as probable, so that "Andr茅" (a real character) becomes André.
+    """
     out: list[_Run] = []
     pre = _cjk_prefilter()
     if not pre.search(line):
         return out
     # A Chinese run read as GBK can swallow one ASCII character as the trail of
     # its last byte pair, so runs extend over non-space ASCII next to them.
-    for m in re.finditer(r"[^\x00-\x20]*[^\x00-\x7f][^\x00-\x20]*", line):
+    for m in _CJK_RUN.finditer(line):
         run = m.group()
-        if not pre.search(run):
-            continue
+        best = None
         for enc, accident in (("gb18030", Accident.GBK), ("big5", Accident.BIG5)):
             res = _decode_cjk_run(run, enc)
             if res is None:
                 continue
             pieces, good, lossy, bad, src_han = res
-            if bad or good < 2:
+            if bad or not good:
                 continue
-            # The decoded text must read better than what is there now.
-            if model_getter is not None and src_han:
+            if model_getter is None:
+                if good < 2 and not any(p.__class__ is str and ord(p) >= 0x1F000 for p in pieces):
+                    continue  # one character is weak evidence without a model to weigh it
+                score = float(good)
+            else:
+                # The decoded text must read better than what is there now.
                 lm = model_getter()
-                before = _mean_char_score(lm, [c for c in run if _han(c)])
-                after = _mean_char_score(lm, [c for c in pieces if isinstance(c, str) and _han(c)])
-                if after < before + 1.0:
+                before = lm.text_score(run)
+                score = lm.text_score("".join(p if p.__class__ is str else "\ufffd" for p in pieces))
+                if score < before + (-6.0 if enc == prefer else 2.0):
                     continue
+            if best is None or score > best[0]:
+                best = (score, enc, accident, pieces, max(good, 1), lossy)
+        if best is not None:
+            _score, enc, accident, pieces, good, lossy = best
             out.append(_Run(offset + m.start(), offset + m.end(), accident, enc, pieces, good, lossy))
-            break
     return out
+
+
+_CJK_RUN = re.compile(r"[^\x00-\x20]*[^\x00-\x7f][^\x00-\x20]*")
 
 
 def _han(ch: str) -> bool:
@@ -597,7 +641,7 @@ def _decode_cjk_run(run: str, enc: str) -> tuple[list, int, int, int, int] | Non
         src_han += sum(1 for c in chunk if _han(c))
     if _CJK_UNKNOWN not in parts:
         data = bytes(parts)
-        if b"\xf3" in data:
+        if _PLANE15.search(data):
             return None
         decoded, errors = decode_utf8_marked(data)
         pieces: list = []
@@ -606,14 +650,18 @@ def _decode_cjk_run(run: str, enc: str) -> tuple[list, int, int, int, int] | Non
             if _is_placeholder(ch):
                 bad += 1
                 pieces.append(None)
-            elif ord(ch) >= 0x800 and plausible_char(ch):
-                good += 1
+            elif ch < "\x80":
                 pieces.append(ch)
-            elif ord(ch) < 0x80:
+            elif plausible_char(ch):
+                # Two-byte characters (é, ć, α) are possible originals too; the
+                # model decides whether the reading is better (see _cjk_runs).
+                good += 1 if ord(ch) >= 0x800 else 0
                 pieces.append(ch)
             else:
                 bad += 1
                 pieces.append(None)
+        if not good and any(p is not None and p >= "\x80" for p in pieces):
+            good = -1  # only two-byte characters: evidence for the model alone
         return pieces, good, 0, bad, src_han
     return _decode_with_unknowns(parts) + (src_han,)
 
@@ -702,7 +750,74 @@ def _expand(options: list[list[int]]) -> tuple[str, ...]:
 # GBK and Big5 mistaken for each other
 # --------------------------------------------------------------------------- #
 
-_HAN_RUN = re.compile(r"[\u3000-\u9fff\uff00-\uffef]{4,}")
+_HAN_RUN = re.compile(r"[\u3000-\u9fff\uff00-\uffef\ufe30-\ufe4f\ufffd\udc80-\udcff]{4,}")
+# Characters that GBK/Big5 confusions scatter between ideographs: kana, bopomofo,
+# Greek, Cyrillic, box drawing, private use, compatibility forms, U+FFFD.
+_SIGN = "\u0391-\u03c9\u0401-\u0451\u2500-\u257f\u3041-\u30ff\u3105-\u312f\ue000-\uf8ff\ufe30-\ufe4f\ufffd"
+_SWAP_SIGNS = re.compile(f"[\u4e00-\u9fff][{_SIGN}]|[{_SIGN}][\u4e00-\u9fff]")
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def swap_suspect(text: str, lang: str | None = None) -> bool:
+    """Cheap test: could ``text`` hold GBK read as Big5 or the reverse?
+
+    True when odd symbols sit between ideographs three times or more, or when a
+    zh-Hans text is mostly traditional-only characters (zh-Hant: the reverse).
+    """
+    if text.isascii():
+        return False
+    signs = 0
+    for _m in _SWAP_SIGNS.finditer(text):
+        signs += 1
+        if signs >= 3:
+            return True
+    if lang in ("zh-Hans", "zh-Hant", "zh-HK"):
+        from transkit.script import tables
+
+        han = set(_HAN_CHAR.findall(text))
+        if len(han) < 4:
+            return False
+        t = tables()
+        wrong = t.traditional_only_any if lang == "zh-Hans" else t.simplified_only_any
+        odd = len(han & wrong)
+        return odd >= 3 and odd * 10 >= len(han) * 3
+    return False
+
+
+def _recode(text: str, src: str, dst: str) -> str | None:
+    """``text`` encoded with ``src``, decoded with ``dst`` (both two-byte encodings).
+
+    A U+FFFD stands for one byte the first decoder rejected; the byte pairs of
+    ``dst`` are rebuilt around it (every byte from 0x81 up starts a pair), so
+    one lost byte costs one character, not the rest of the line.
+    """
+    parts: list[int] = []
+    for chunk in re.split("(\ufffd)", text):
+        if chunk == "\ufffd":
+            parts.append(_CJK_UNKNOWN)
+        elif chunk:
+            try:
+                parts.extend(chunk.encode(src, errors="surrogateescape"))
+            except UnicodeEncodeError:
+                return None
+    if _CJK_UNKNOWN not in parts:
+        return bytes(parts).decode(dst, errors="surrogateescape")
+    out = []
+    i = 0
+    n = len(parts)
+    while i < n:
+        b = parts[i]
+        if b < 0x80:
+            out.append(chr(b))
+            i += 1
+            continue
+        pair = parts[i : i + 2]
+        if _CJK_UNKNOWN in pair or len(pair) < 2:
+            out.append("\ufffd")
+        else:
+            out.append(bytes(pair).decode(dst, errors="replace")[:1] or "\ufffd")
+        i += 2
+    return "".join(out)
 
 
 def _swap_runs(line: str, offset: int, model_getter) -> list[_Run]:
@@ -712,22 +827,24 @@ def _swap_runs(line: str, offset: int, model_getter) -> list[_Run]:
         return out
     for m in _HAN_RUN.finditer(line):
         run = m.group()
-        lm = model_getter()
         han = [c for c in run if _han(c)]
         if len(han) < 4:
             continue
-        before = _mean_char_score(lm, han)
-        if before > -11.5:
-            continue  # ordinary characters: nothing to undo
+        lm = model_getter()
+        before = lm.text_score(run)
         for src, dst, accident in (("big5", "gbk", Accident.GBK_AS_BIG5), ("gbk", "big5", Accident.BIG5_AS_GBK)):
-            try:
-                fixed = run.encode(src).decode(dst)
-            except (UnicodeEncodeError, UnicodeDecodeError):
+            fixed = _recode(run, src, dst)
+            if fixed is None:
                 continue
             fixed_lm = _other_model(lm, dst)
-            after = _mean_char_score(fixed_lm, [c for c in fixed if _han(c)])
-            if after > before + 3.0:
-                out.append(_Run(offset + m.start(), offset + m.end(), accident, src, list(fixed), len(han), 0))
+            fixed_han = [c for c in fixed if _han(c)]
+            if len(fixed_han) < 3:
+                continue
+            # Same bytes, two readings: the true one is far more probable per character.
+            after = fixed_lm.text_score(fixed)
+            if after > before + max(3.0, 1.5 * len(han)):
+                pieces: list = list(fixed)
+                out.append(_Run(offset + m.start(), offset + m.end(), accident, src, pieces, len(fixed_han), 0))
                 break
     return out
 
@@ -754,13 +871,18 @@ class LineScan:
 def scan_line(
     line: str,
     *,
+    protected: Sequence[tuple[int, int]] = (),
     prefer: str | None = None,
     lossy_ok: bool = True,
     lossy_only: bool = False,
     model_getter=None,
+    swap_lang: str | None = None,
+    cjk_prefer: str | None = None,
 ) -> LineScan:
-    """Find the damaged runs of one line (protected spans already masked by the caller).
+    """Find the damaged runs of one line, outside the ``protected`` column ranges.
 
+    ``protected`` spans (inline code, URLs: 0-based, end exclusive) are neither
+    scanned nor part of any run, so mojibake quoted on purpose stays.
     ``prefer`` names the code page already established for the document; it
     wins ties. Truncated sequences (lost bytes) count only when ``lossy_ok``, and
     only in a line that also has intact evidence, so a lone "é" stays an "é";
@@ -768,32 +890,51 @@ def scan_line(
     have lost bytes (a heading whose every character lost a byte).
     ``model_getter`` returns a language model; without it GBK/Big5 detection
     relies on byte evidence alone and GBK/Big5 confusions are not looked for.
+    ``swap_lang`` (the document's language) lets a script mismatch raise the
+    suspicion of a GBK/Big5 confusion. ``cjk_prefer`` ("gb18030" or "big5") is
+    the two-byte encoding already established for the document.
     """
     res = LineScan()
     if line.isascii():
         return res
-    for m in _MARKERS.finditer(line):
-        res.markers.append((m.start(), m.end(), m.group()))
-    if lossy_only or _latin_prefilter().search(line):
-        runs = _single_byte_line(line, prefer, lossy_ok)
-        if runs and not lossy_only and not any(r.good for r in runs):
-            runs = []  # only truncated sequences: not enough to call it mojibake
-        res.runs.extend(_peel_layers(r) for r in runs)
-    taken = [(r.start, r.end) for r in res.runs]
-    if _cjk_prefilter().search(line):
-        for r in _cjk_runs(line, 0, model_getter):
-            if not any(s < r.end and r.start < e for s, e in taken):
-                res.runs.append(r)
-    if model_getter is not None and not res.runs and _needs_swap_check(line):
-        res.runs.extend(_swap_runs(line, 0, model_getter))
-    # Markers inside a run that is being repaired are part of that run.
-    res.markers = [mk for mk in res.markers if not any(r.start <= mk[0] < r.end for r in res.runs)]
+    if not protected:
+        _scan_segment(line, 0, res, prefer, lossy_ok, lossy_only, model_getter, swap_lang, cjk_prefer)
+    else:
+        pos = 0
+        for start, end in sorted(protected):
+            if start > pos:
+                _scan_segment(line[pos:start], pos, res, prefer, lossy_ok, lossy_only, model_getter, swap_lang, cjk_prefer)
+            pos = max(pos, end)
+        if pos < len(line):
+            _scan_segment(line[pos:], pos, res, prefer, lossy_ok, lossy_only, model_getter, swap_lang, cjk_prefer)
     res.runs.sort(key=lambda r: r.start)
     return res
 
 
-def _needs_swap_check(line: str) -> bool:
-    return bool(_HAN_RUN.search(line))
+def _scan_segment(text: str, offset: int, res: LineScan, prefer, lossy_ok, lossy_only, model_getter, swap_lang, cjk_prefer=None) -> None:
+    if text.isascii():
+        return
+    markers = [(m.start(), m.end(), m.group()) for m in _MARKERS.finditer(text)] if _MARKER_START.search(text) else []
+    runs: list[_Run] = []
+    if lossy_only or _latin_prefilter().search(text):
+        found = _single_byte_line(text, prefer, lossy_ok)
+        if found and not lossy_only and not any(r.good for r in found):
+            found = []  # only truncated sequences: not enough to call it mojibake
+        runs.extend(_peel_layers(r) for r in found)
+    if _cjk_prefilter().search(text):
+        for r in _cjk_runs(text, 0, model_getter, cjk_prefer):
+            if not any(o.start < r.end and r.start < o.end for o in runs):
+                runs.append(r)
+    if model_getter is not None and not runs and swap_suspect(text, swap_lang):
+        runs.extend(_swap_runs(text, 0, model_getter))
+    for r in runs:
+        r.start += offset
+        r.end += offset
+        res.runs.append(r)
+    # Markers inside a run that is being repaired are part of that run.
+    for s0, e0, mk in markers:
+        if not any(r.start <= s0 + offset < r.end for r in runs):
+            res.markers.append((s0 + offset, e0 + offset, mk))
 
 
 def _peel_layers(run: _Run) -> _Run:
@@ -929,9 +1070,8 @@ def repair_line(
     scanned nor changed.
     """
     if scan is None:
-        masked = _mask(line, protected)
         getter = _model_getter(model, lang)
-        scan = scan_line(masked, prefer=prefer, model_getter=getter)
+        scan = scan_line(line, protected=protected, prefer=prefer, model_getter=getter)
     if not scan.runs:
         return LineRepair(line, tuple(_damages(line, scan)))
     slots: list = []
@@ -954,16 +1094,6 @@ def repair_line(
         damages.append(d)
     choices.sort(key=lambda c: c.column)
     return LineRepair(text, tuple(damages), tuple(choices))
-
-
-def _mask(line: str, protected: Sequence[tuple[int, int]]) -> str:
-    if not protected:
-        return line
-    chars = list(line)
-    for s, e in protected:
-        for k in range(max(0, s), min(len(chars), e)):
-            chars[k] = " "
-    return "".join(chars)
 
 
 def _model_getter(model, lang):
@@ -1074,6 +1204,24 @@ def establish_codec(lines: Iterable[str], *, sample: int = 200) -> Evidence:
     return Evidence(codec, bool(lossy), explained[codec])
 
 
+def establish_cjk(lines: Iterable[str], model_getter, *, sample: int = 100, minimum: int = 3) -> str | None:
+    """``gb18030`` or ``big5`` when at least ``minimum`` lines are UTF-8 read that way, else ``None``."""
+    counts: dict[str, int] = {}
+    seen = 0
+    for line in lines:
+        if seen >= sample:
+            break
+        if line.isascii() or not _cjk_prefilter().search(line):
+            continue
+        seen += 1
+        for enc in {r.codec for r in _cjk_runs(line, 0, model_getter)}:
+            counts[enc] = counts.get(enc, 0) + 1
+    if not counts:
+        return None
+    enc, n = max(counts.items(), key=lambda kv: kv[1])
+    return enc if n >= minimum else None
+
+
 def repair_text(
     text: str,
     *,
@@ -1082,19 +1230,26 @@ def repair_text(
     model: "LanguageModel | None" = None,
     reference: str | None = None,
     reference_lang: str | None = None,
-    lexicon: Iterable[str] = (),
+    lexicon: "Iterable[str] | dict[str, Iterable[str]]" = (),
+    whole_file: bool | None = None,
 ) -> RepairResult:
     """Repair a whole Markdown document; undamaged lines are returned byte for byte.
 
+    Protected spans (code, URLs) are left alone unless the file is damaged
+    throughout (``whole_file``; by default, when most lines that are not ASCII
+    look damaged), in which case they were damaged by the same accident.
+
     ``reference`` is an aligned counterpart (for instance the zh-Hans original of
     a damaged zh-Hant file); its words, converted to the document's script, are
-    preferred where bytes were lost. ``lexicon`` adds domain terms (a glossary).
+    preferred where bytes were lost. ``lexicon`` adds domain terms (a glossary),
+    as a list in the document's script or as ``{"zh-Hans": [...], "zh-Hant": [...]}``.
     """
     from transkit.document import Document, line_body
 
     doc = Document.from_text(text, path, lang)
     lines = doc.lines
     masked = [doc.masked(n) if doc.spans(n) else doc.body(n) for n in range(1, len(lines) + 1)]
+    protected = {n: [(sp.start, sp.end) for sp in doc.spans(n)] for n in range(1, len(lines) + 1) if doc.spans(n)}
     evidence = establish_codec(masked)
     codec = evidence.codec
     lm_holder: dict = {}
@@ -1104,6 +1259,14 @@ def repair_text(
             lm_holder["lm"] = _prepare_model(model, lang or _guess_from_lines(masked), reference, reference_lang, lexicon)
         return lm_holder["lm"]
 
+    cjk = establish_cjk(masked, getter) if not codec else None
+    # A file damaged throughout is repaired throughout: the accident also hit its
+    # code spans, and GBK mojibake can even swallow the backticks that make them.
+    if whole_file is None:
+        suspicious = [m for m in masked if looks_damaged(m)]
+        nonascii = sum(1 for m in masked if not m.isascii())
+        whole_file = len(suspicious) >= 3 and len(suspicious) * 2 >= nonascii
+
     out_lines = list(lines)
     changed: list[int] = []
     damages: list[tuple[int, Damage]] = []
@@ -1112,10 +1275,17 @@ def repair_text(
         line = masked[n - 1]
         if not (looks_damaged(line) or (evidence.lossy and not line.isascii())):
             continue
-        scan = scan_line(line, prefer=codec, lossy_only=evidence.lossy, model_getter=getter)
+        body = line_body(raw)
+        scan = scan_line(
+            body,
+            protected=() if whole_file else protected.get(n, ()),
+            prefer=codec,
+            lossy_only=evidence.lossy,
+            model_getter=getter,
+            cjk_prefer=cjk,
+        )
         if not scan.runs and not scan.markers:
             continue
-        body = line_body(raw)
         rep = repair_line(body, model=getter() if _needs_model(scan) else None, lang=lang, line_number=n, scan=scan)
         damages.extend((n, d) for d in rep.damages)
         if rep.text != body:
@@ -1147,24 +1317,32 @@ def _prepare_model(model, lang, reference, reference_lang, lexicon):
 
     lm = model or langmodel.load(lang)
     extra: dict[str, float] = {}
-    terms = list(lexicon)
+    if isinstance(lexicon, dict):
+        # Terms per language: take those written in the model's script.
+        terms = list(lexicon.get("zh-Hant" if lm.script == "Hant" else "zh-Hans", ()))
+    else:
+        terms = list(lexicon)
     if terms:
-        extra.update(lm.lexicon_scores(_to_script(terms, lm.script)))
+        extra.update(lm.lexicon_scores(terms))
     if reference:
-        ref = _to_script([reference], lm.script, reference_lang)[0]
-        for w, s in lm.reference_scores(ref).items():
-            extra[w] = max(extra.get(w, s), s)
+        for ref in _to_script(reference, lm.script, reference_lang):
+            for w, s in lm.reference_scores(ref).items():
+                extra[w] = max(extra.get(w, s), s)
     return lm.extended(extra)
 
 
-def _to_script(texts: list[str], script: str, source_lang: str | None = None) -> list[str]:
-    """Convert texts to ``script`` with OpenCC (Taiwan phrasing for Hant)."""
+def _to_script(text: str, script: str, source_lang: str | None = None) -> list[str]:
+    """``text`` in ``script``: as it is when already there, else through OpenCC.
+
+    For Traditional both Taiwan phrasing (s2twp) and plain character mapping
+    (s2t) are returned: a damaged file may use either (應用程式 or 應用程序).
+    """
+    if script == "Hant" and source_lang in ("zh-Hant", "zh-HK"):
+        return [text]
+    if script == "Hans" and source_lang == "zh-Hans":
+        return [text]
     import opencc
 
-    cfg = "s2twp" if script == "Hant" else "t2s"
-    if script == "Hant" and source_lang in ("zh-Hant", "zh-HK"):
-        return texts
-    if script == "Hans" and source_lang == "zh-Hans":
-        return texts
-    conv = opencc.OpenCC(cfg)
-    return [conv.convert(t) for t in texts]
+    if script == "Hant":
+        return [opencc.OpenCC("s2twp").convert(text), opencc.OpenCC("s2t").convert(text)]
+    return [opencc.OpenCC("t2s").convert(text)]

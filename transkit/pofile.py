@@ -20,19 +20,17 @@ import re
 import struct
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Iterable, NamedTuple
+from typing import Iterable
 
 # --------------------------------------------------------------------------- #
 # Values
 # --------------------------------------------------------------------------- #
 
 
-class Piece(NamedTuple):
-    """One quoted string of a field as written: its line and the column after the opening quote."""
-
-    line: int  # 1-based
-    column: int  # 0-based code point column of the first character inside the quotes
-    raw: str  # the text between the quotes, escapes as written
+# One quoted string of a field as written: (line (1-based), column of the first character
+# inside the quotes (0-based code points), the text between the quotes with escapes as
+# written). Plain tuples: a catalog of 20,000 entries has over 100,000 of them.
+Piece = tuple[int, int, str]
 
 
 @dataclass(frozen=True)
@@ -248,6 +246,25 @@ class _Builder:
         return "msgstr" in f or (len(f) > 1 and any(k.startswith("msgstr[") for k in f))
 
 
+_STR = r'[^"\\\n]*(?:\\[ntr"\\abfv][^"\\\n]*)*'
+# One whole entry of the common shape (comments, optional msgctxt, msgid, msgstr), ending at a
+# blank line or the end of the file: read with one regular expression instead of line by line.
+_SIMPLE = re.compile(
+    r"(?P<com>(?:#(?:[ .:,][^\n]*)?\n)*)"
+    r'(?:msgctxt "(?P<c>' + _STR + r')"\n(?P<cm>(?:"' + _STR + r'"\n)*))?'
+    r'msgid "(?P<i>' + _STR + r')"\n(?P<im>(?:"' + _STR + r'"\n)*)'
+    r'msgstr "(?P<s>' + _STR + r')"(?P<sm>(?:\n"' + _STR + r'")*)'
+    r"(?:\n(?=\n|\Z)|\Z)"
+)
+
+
+def _more(block: str, line: int, leading_newline: bool) -> list[Piece]:
+    """Continuation strings of a block matched by ``_SIMPLE``, one per line from ``line``."""
+    parts = block.split("\n")
+    parts = parts[1:] if leading_newline else parts[:-1]
+    return [(line + k, 1, part[1:-1]) for k, part in enumerate(parts)]
+
+
 def parse(text: str) -> ParseResult:
     """Read a PO file; never raises: unreadable lines are reported as problems."""
     problems: list[Problem] = []
@@ -256,17 +273,8 @@ def parse(text: str) -> ParseResult:
     seen: dict[tuple[bool, str | None, str], int] = {}
     b = _Builder()
 
-    def finish() -> None:
+    def add(entry: Entry) -> None:
         nonlocal header
-        if not b.fields:
-            # Comments with no message after them (a trailing comment block) are legal and dropped.
-            if b.first_line:
-                b.reset()
-            return
-        entry = None if b.damaged else _make_entry(b, problems)
-        b.reset()
-        if entry is None:
-            return
         if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete:
             if header is None and not entries:
                 header = entry
@@ -282,60 +290,108 @@ def parse(text: str) -> ParseResult:
         seen[key] = entry.msgid_line or entry.line
         entries.append(entry)
 
-    lines = text.split("\n")
-    if lines and lines[0].startswith("\ufeff"):
-        lines[0] = lines[0][1:]
-    n = 0
-    for line in lines:
-        n += 1
+    def finish() -> None:
+        if not b.fields:
+            # Comments with no message after them (a trailing comment block) are legal and dropped.
+            if b.first_line:
+                b.reset()
+            return
+        entry = None if b.damaged else _make_entry(b, problems)
+        b.reset()
+        if entry is not None:
+            add(entry)
+
+    def feed(line: str, n: int) -> None:
         if line.endswith("\r"):
             line = line[:-1]
         first = line[:1]
-        # Fast paths for the shapes well-formed files are made of.
         if first == '"':
             last = b.last
             if last is not None and line[-1] == '"' and len(line) > 1:
                 raw = line[1:-1]
                 if '"' not in raw and "\\" not in raw:
-                    last.append(Piece(n, 1, raw))
-                    continue
-        elif first == "m":
-            if line.startswith(('msgid "', 'msgstr "', 'msgctxt "')):
-                sp = line.index(" ")
-                name = line[:sp]
-                raw = line[sp + 2 : -1]
-                if line.endswith('"') and len(line) > sp + 2 and '"' not in raw and "\\" not in raw and name not in b.fields and not b.obsolete:
-                    if name != "msgstr" and b.has_msgstr:
-                        finish()
-                    if not b.first_line:
-                        b.first_line = n
-                    b.last = b.fields[name] = [Piece(n, sp + 2, raw)]
-                    b.last_previous = False
-                    b.order.append(name)
-                    continue
-        elif first == "#":
-            kind = line[1:2]
-            if kind == ":":
-                if b.fields and b.has_msgstr:
-                    finish()
-                if not b.first_line:
-                    b.first_line = n
-                b.references.extend(line[2:].split())
-                continue
-            if kind == ".":
-                if b.fields and b.has_msgstr:
-                    finish()
-                if not b.first_line:
-                    b.first_line = n
-                rest = line[2:]
-                b.extracted.append(rest[1:] if rest.startswith(" ") else rest)
-                continue
+                    last.append((n, 1, raw))
+                    return
         elif not line.strip(" \t"):
             finish()
-            continue
+            return
         _slow_line(line, n, b, problems, finish)
+
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    size = len(text)
+    pos = 0
+    n = 1
+    simple = _SIMPLE.match
+    while pos < size:
+        if text[pos] == "\n":
+            finish()
+            pos += 1
+            n += 1
+            continue
+        if not b.first_line:
+            m = simple(text, pos)
+            if m is not None:
+                add(_simple_entry(m, n))
+                n += text.count("\n", pos, m.end())
+                pos = m.end()
+                continue
+        # Anything else: line by line up to the next blank line.
+        end = text.find("\n\n", pos)
+        end = size if end == -1 else end + 1
+        segment = text[pos:end]
+        lines = segment.split("\n")
+        if segment.endswith("\n"):
+            lines.pop()
+        for line in lines:
+            feed(line, n)
+            n += 1
+        pos = end
     finish()
     return ParseResult(Catalog(header, tuple(entries)), tuple(problems))
+
+
+def _simple_entry(m: re.Match, line: int) -> Entry:
+    flags: list[str] = []
+    refs: list[str] = []
+    extracted: list[str] = []
+    translator: list[str] = []
+    com = m.group("com")
+    first = line
+    if com:
+        for cl in com.split("\n")[:-1]:
+            kind = cl[1:2]
+            if kind == ":":
+                refs.extend(cl[2:].split())
+            elif kind == ".":
+                rest = cl[2:]
+                extracted.append(rest[1:] if rest.startswith(" ") else rest)
+            elif kind == ",":
+                flags.extend(f.strip(" \t") for f in cl[2:].split(",") if f.strip(" \t"))
+            else:
+                translator.append(cl[2:])
+            line += 1
+    ctxt = None
+    if m.group("c") is not None:
+        cpieces = [(line, 9, m.group("c"))] + _more(m.group("cm"), line + 1, False)
+        line += len(cpieces)
+        ctxt = _join(cpieces)
+    ids = [(line, 7, m.group("i"))] + _more(m.group("im"), line + 1, False)
+    line += len(ids)
+    strs = [(line, 8, m.group("s"))] + _more(m.group("sm"), line + 1, True)
+    return Entry(
+        msgid=_join(ids),
+        msgstr=_join(strs),
+        msgctxt=ctxt,
+        flags=tuple(flags),
+        references=tuple(refs),
+        extracted_comments=tuple(extracted),
+        translator_comments=tuple(translator),
+        line=first,
+        msgstr_pieces=(tuple(strs),),
+        msgid_line=ids[0][0],
+        msgid_pieces=(tuple(ids),),
+    )
 
 
 def _slow_line(line: str, n: int, b: "_Builder", problems: list[Problem], finish) -> None:
@@ -425,6 +481,7 @@ def _keyword_line(body: str, n: int, offset: int, b: _Builder, problems: list[Pr
         expected = "msgctxt, msgid or msgid_plural" if previous else "msgctxt, msgid, msgid_plural, msgstr or msgstr[N] followed by a quoted string"
         problems.append(Problem("syntax", n, offset + 1, f"cannot read {_preview(word, 20)}: expected {expected}"))
         b.last = None
+        b.damaged = True
         return
     name = m.group(1)
     store = b.previous if previous else b.fields
@@ -463,7 +520,7 @@ def _string(s: str, n: int, offset: int, problems: list[Problem]) -> Piece | Non
     except _BadEscape as exc:
         problems.append(Problem("syntax", n, offset + 2 + exc.offset, f"invalid escape sequence {exc.seq!r}"))
         return None
-    return Piece(n, offset + 1, raw)
+    return (n, offset + 1, raw)
 
 
 def _closed(s: str) -> bool:
@@ -517,11 +574,11 @@ def _make_entry(b: _Builder, problems: list[Problem]) -> Entry | None:
             obsolete=b.obsolete,
             line=first,
             msgstr_pieces=(tuple(strs),),
-            msgid_line=ids[0].line if ids else first,
+            msgid_line=ids[0][0] if ids else first,
             msgid_pieces=(tuple(ids),),
         )
     if "msgid" not in f:
-        line = min(p.line for ps in f.values() for p in ps) if any(f.values()) else first
+        line = min(p[0] for ps in f.values() for p in ps) if any(f.values()) else first
         problems.append(Problem("syntax", line, 1, "entry without msgid"))
         return None
     plural = "msgid_plural" in f
@@ -568,7 +625,7 @@ def _make_entry(b: _Builder, problems: list[Problem]) -> Entry | None:
 
 
 def _line_of(pieces: list[Piece], default: int) -> int:
-    return pieces[0].line if pieces else default
+    return pieces[0][0] if pieces else default
 
 
 def _preview(text: str | None, limit: int = 40) -> str:
@@ -577,12 +634,16 @@ def _preview(text: str | None, limit: int = 40) -> str:
     return '"' + escape(shown) + '"'
 
 
-def first_line(pieces: tuple[Piece, ...]) -> int:
-    """The file line where a string's text starts (after an empty ``msgid ""`` opener)."""
-    for p in pieces:
-        if p.raw:
-            return p.line
-    return pieces[0].line if pieces else 0
+def locate_in(pieces: tuple[Piece, ...], offset: int) -> tuple[int, int] | None:
+    """The (line, 1-based column) in the file of character ``offset`` of the string made of ``pieces``."""
+    seen = 0
+    last = len(pieces) - 1
+    for k, (line, column, raw) in enumerate(pieces):
+        size = len(unescape(raw))
+        if offset < seen + size or (offset == seen + size and k == last):
+            return line, column + raw_column(raw, offset - seen) + 1
+        seen += size
+    return None
 
 
 def locate(entry: Entry, form: int, offset: int) -> tuple[int, int] | None:
@@ -593,14 +654,15 @@ def locate(entry: Entry, form: int, offset: int) -> tuple[int, int] | None:
     """
     if form >= len(entry.msgstr_pieces):
         return None
-    pieces = entry.msgstr_pieces[form]
-    seen = 0
-    for p in pieces:
-        size = len(unescape(p.raw))
-        if offset < seen + size or (offset == seen + size and p is pieces[-1]):
-            return p.line, p.column + raw_column(p.raw, offset - seen) + 1
-        seen += size
-    return None
+    return locate_in(entry.msgstr_pieces[form], offset)
+
+
+def locate_msgid(entry: Entry, form: int, offset: int) -> tuple[int, int] | None:
+    """Like :func:`locate`, in the msgid (``msgid_plural`` for plural forms after the first)."""
+    k = 1 if form and entry.msgid_plural is not None else 0
+    if k >= len(entry.msgid_pieces):
+        return None
+    return locate_in(entry.msgid_pieces[k], offset)
 
 
 # --------------------------------------------------------------------------- #

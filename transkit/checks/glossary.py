@@ -85,8 +85,8 @@ def _present(text_ci: str, text: str, term, lang: str) -> bool:
     return False
 
 
-def _section_text(doc, section) -> str:
-    return "\n".join(masked for n, masked in line_texts(doc) if section.start_line <= n <= section.end_line)
+def _section_text(lines: dict[int, str], section) -> str:
+    return "\n".join(lines[n] for n in range(section.start_line, section.end_line + 1) if n in lines)
 
 
 @register
@@ -124,6 +124,7 @@ class MissingTerm(Check):
         min_conf = float(self.opts.get("min-confidence", 0.45))
         src_doc, tgt_doc = pair.source, pair.target
         src_lines = dict(line_texts(src_doc))
+        tgt_lines = dict(line_texts(tgt_doc))
         for sp in pair.alignment.pairs:
             if sp.source is None or sp.target is None or sp.confidence < min_conf:
                 continue
@@ -138,7 +139,7 @@ class MissingTerm(Check):
                         found[t.key()] = (t, n, hit.start + 1)
             if not found:
                 continue
-            text = _section_text(tgt_doc, sp.target)
+            text = _section_text(tgt_lines, sp.target)
             text_ci = ascii_lower(text)
             bad = {h.term.key() for h in tindex.forbidden(text)}
             for key, (term, line, col) in found.items():

@@ -38,8 +38,8 @@ def is_template(parsed: "ParseResult", path: str) -> bool:
 def _at_msgstr(e: "Entry", form: int = 0) -> tuple[int, int]:
     """Line and column of a msgstr's first character (its keyword line for an empty one)."""
     if form < len(e.msgstr_pieces) and e.msgstr_pieces[form]:
-        p = e.msgstr_pieces[form][0]
-        return p.line, p.column + 1
+        line, column, _ = e.msgstr_pieces[form][0]
+        return line, column + 1
     return (e.msgid_line or e.line), 1
 
 

@@ -26,6 +26,7 @@ TK401.
 from __future__ import annotations
 
 import sys
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -156,15 +157,17 @@ def _shares_edge(mask: str, heads: set[str], tails: set[str]) -> bool:
     return any(mask[-t:] in heads or mask[:t] in tails for t in range(1, len(mask)))
 
 
-_INDEXES: dict[tuple[str, int], tuple[object, RegionalIndex]] = {}
+_INDEXES: "weakref.WeakKeyDictionary[object, dict[str, RegionalIndex]]" = weakref.WeakKeyDictionary()
+_BARE: dict[str, RegionalIndex] = {}
 
 
 def regional_index(lang: str, glossary) -> RegionalIndex:
-    key = (lang, id(glossary))
-    hit = _INDEXES.get(key)
-    if hit is None or hit[0] is not glossary:
-        hit = _INDEXES[key] = (glossary, RegionalIndex(tables()[lang], glossary))
-    return hit[1]
+    """The index for files in ``lang`` under ``glossary`` (None: the table alone), built once per glossary."""
+    per_lang = _BARE if glossary is None else _INDEXES.setdefault(glossary, {})
+    index = per_lang.get(lang)
+    if index is None:
+        index = per_lang[lang] = RegionalIndex(tables()[lang], glossary)
+    return index
 
 
 class _RegionalVocabulary(Check):

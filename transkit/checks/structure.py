@@ -407,8 +407,10 @@ def link_targets(doc: Document, lines) -> list[LinkTarget]:
             frag = body[s.start : s.end]
             if s.kind is SpanKind.LINK_DESTINATION:
                 out.append(LinkTarget(ln, s.start + 1, frag, _is_image(body, s.start)))
-            elif s.kind in (SpanKind.URL, SpanKind.AUTOLINK):
-                out.append(LinkTarget(ln, s.start + 1, frag.strip("<>"), False))
+            elif s.kind is SpanKind.URL:
+                out.append(LinkTarget(ln, s.start + 1, frag, False))
+            elif s.kind is SpanKind.AUTOLINK:
+                out.append(LinkTarget(ln, s.start + 2, frag[1:-1], False))
             elif s.kind is SpanKind.REFERENCE:
                 close = frag.find("]:")
                 if close != -1:
@@ -416,8 +418,9 @@ def link_targets(doc: Document, lines) -> list[LinkTarget]:
                     out.append(LinkTarget(ln, s.start + close + 3 + (len(frag[close + 2 :]) - len(frag[close + 2 :].lstrip())), url, False, reference=True))
             elif s.kind is SpanKind.HTML_TAG:
                 for m in _HTML_URL.finditer(frag):
-                    url = m.group(2) or m.group(3) or m.group(4) or ""
-                    out.append(LinkTarget(ln, s.start + m.start() + 1, url, frag[1:4].lower() == "img" or m.group(1).lower() == "src"))
+                    g = next(k for k in (2, 3, 4) if m.group(k) is not None)
+                    image = frag[1:4].lower() == "img" or m.group(1).lower() == "src"
+                    out.append(LinkTarget(ln, s.start + m.start(g) + 1, m.group(g), image))
     return [t for t in out if t.url and not t.url.startswith("#")]
 
 

@@ -98,9 +98,8 @@ def to_diagnostics(report: "DriftReport") -> list[Diagnostic]:
         if sib.status.value != "diverged":
             continue
         code, name, sev = CODES["diverged"]
-        pct = f"{sib.difference:.0%}" if sib.difference is not None else "?"
         title = section_title(sib.hant) if sib.hant is not None else sib.title
-        msg = f"section {title!r} no longer corresponds to {sib.hans_path}: {pct} of its text differs after conversion"
+        msg = f"section {title!r} no longer corresponds to {sib.hans_path}: {_sibling_summary(sib)}"
         related = Location(sib.hans_path, sib.hans.start_line) if sib.hans is not None else None
         out.append(Diagnostic(code, name, sev, sib.hant_path, sib.hant.start_line if sib.hant else 1, 1, msg, lang=sib.hant_lang, related=related))
     for note in report.notes:
@@ -109,6 +108,20 @@ def to_diagnostics(report: "DriftReport") -> list[Diagnostic]:
         out.append(Diagnostic(code, name, sev, path, 1, 1, msg))
     out.sort(key=lambda d: d.sort_key)
     return out
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _sibling_summary(sib: "SiblingDrift") -> str:
+    """``1 sentence only in zh-Hans ("…"), 2 only in zh-Hant (...)``."""
+    parts = []
+    for lang, items in (("zh-Hans", sib.hans_only), (sib.hant_lang, sib.hant_only)):
+        if items:
+            noun = "sentence" if len(items) == 1 else "sentences"
+            parts.append(f"{len(items)} {noun} only in {lang} (\"{_clip(items[0])}\"{', …' if len(items) > 1 else ''})")
+    return ", ".join(parts) if parts else sib.reason
 
 
 @dataclass
@@ -155,6 +168,8 @@ def summary_lines(report: "DriftReport") -> list[str]:
 
 def render_text(report: "DriftReport", out: TextIO, **_: object) -> None:
     """Non-ok sections grouped by translation, the English diff under each outdated one, then the summary."""
+    from transkit.drift import section_title
+
     shown = 0
     current = None
     for s in report.sections:
@@ -178,9 +193,12 @@ def render_text(report: "DriftReport", out: TextIO, **_: object) -> None:
         if sib.status.value != "diverged":
             continue
         line = sib.hant.start_line if sib.hant is not None else 1
-        pct = f"{sib.difference:.0%}" if sib.difference is not None else "?"
         hl = sib.hans.start_line if sib.hans is not None else "?"
-        out.write(f"  {sib.hant_path}:{line}: diverged     {sib.title}  [{sib.hans_path}:{hl}, {pct} differs after conversion]\n")
+        title = section_title(sib.hant) if sib.hant is not None else sib.title
+        out.write(f"  {sib.hant_path}:{line}: diverged     {title}  [{sib.hans_path}:{hl}]\n")
+        for lang, items in (("zh-Hans", sib.hans_only), (sib.hant_lang, sib.hant_only)):
+            for item in items:
+                out.write(f"      only in {lang}: {item}\n")
         shown += 1
     for note in report.notes:
         out.write(f"note: {note}\n")
@@ -263,12 +281,12 @@ def render_markdown(report: "DriftReport", out: TextIO, **_: object) -> None:
             out.write(f"\n<details><summary>English changes in {md_escape(s.title)}{since}</summary>\n\n{fence}diff\n{s.diff}\n{fence}\n\n</details>\n")
     if diverged:
         out.write("\n#### zh-Hans and Traditional siblings that no longer correspond\n\n")
-        out.write("| Section | zh-Hans | Traditional | Differs |\n|---|---|---|---:|\n")
+        out.write("| Section | zh-Hans | Traditional | Sentences on one side only |\n|---|---|---|---|\n")
         for sib in diverged:
             hl = f"`{sib.hans_path}:{sib.hans.start_line}`" if sib.hans is not None else "–"
             tl = f"`{sib.hant_path}:{sib.hant.start_line}`" if sib.hant is not None else "–"
-            pct = f"{sib.difference:.0%}" if sib.difference is not None else "?"
-            out.write(f"| {md_escape(sib.title)} | {hl} | {tl} | {pct} |\n")
+            only = [f"{lang}: {md_escape(t)}" for lang, items in (("zh-Hans", sib.hans_only), (sib.hant_lang, sib.hant_only)) for t in items]
+            out.write(f"| {md_escape(sib.title)} | {hl} | {tl} | {'<br>'.join(only) or md_escape(sib.reason)} |\n")
     for note in report.notes:
         out.write(f"\n> {md_escape(note)}\n")
 
