@@ -32,6 +32,8 @@ FAMILY_MODULES = (
     "transkit.checks.glossary",
     "transkit.checks.regional",
     "transkit.checks.script",
+    "transkit.checks.po",
+    "transkit.checks.drift",
 )
 
 _loaded = False

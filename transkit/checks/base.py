@@ -37,6 +37,7 @@ class Scope(enum.Enum):
     FILE = "file"  # one document on its own
     PAIR = "pair"  # a translation against its aligned source
     PROJECT = "project"  # every document of the run at once
+    WORKFLOW = "workflow"  # reported by a command of its own (drift), never run by lint
 
 
 @dataclass
