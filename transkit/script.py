@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data") / "script-tables.txt"
@@ -42,7 +42,7 @@ class ScriptTables:
     to_traditional: dict[str, dict[str, str]]
     to_simplified: dict[str, str]
 
-    @property
+    @cached_property
     def simplified_only_any(self) -> frozenset[str]:
         return self.simplified_only["zh-Hant"] & self.simplified_only["zh-HK"]
 
