@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import PY, ROOT, line, median_time, python_floor
+from harness import PY, line, median_time, python_floor
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE / "corpus" / "drift-repo"

@@ -411,3 +411,26 @@ def test_long_document_stays_fast():
     assert not wrong, [(p.source.start_line, p.target.start_line) for p in wrong[:5]]
     assert len(a.missing) == len(src.sections) - len(tgt.sections)
     assert elapsed < 15, f"aligning {len(src.sections)} x {len(tgt.sections)} sections took {elapsed:.1f} s"
+
+
+def test_long_chinese_document_without_anchors(seed_hans):
+    """Hundreds of sections of plain Chinese (no Latin words, numbers or links), thirty dropped upstream."""
+    text = seed_hans.read_text(encoding="utf-8")
+    paragraphs = []
+    for block in text.split("\n\n"):
+        plain = re.sub(r"[A-Za-z0-9#*`\[\]()<>|_:/.\-]+", "", block).strip()
+        if len(plain) >= 40 and not plain.startswith("---"):
+            paragraphs.append(plain.replace("\n", ""))
+    assert len(paragraphs) >= 60
+    sections = [f"## 小节\n\n{paragraphs[k % len(paragraphs)]}{paragraphs[(k * 7 + 3) % len(paragraphs)]}\n\n" for k in range(240)]
+    hant = pieces(s2twp("".join(sections)), "zh-Hant")[1:]
+    assert len(hant) == 240
+    keep = [k for k in range(240) if not 20 <= k < 50]
+    src = doc("".join(sections), "zh-Hans")
+    tgt = doc("".join(hant[k] for k in keep), "zh-Hant")
+    a = align_documents(src, tgt)
+    check_invariants(a)
+    got = mapping(a)
+    for pos, k in enumerate(keep):
+        assert got[k + 1] == pos + 1, (k, got[k + 1], pos + 1)
+    assert sorted(p.source.index for p in a.missing) == [k + 1 for k in range(20, 50)]

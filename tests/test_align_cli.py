@@ -182,3 +182,17 @@ def test_bundled_sample_is_clean(cli):
     r = cli("align", str(locales / "en" / "roadmap.md"), str(locales / "zh-Hans" / "roadmap.md"), str(locales / "zh-Hant" / "roadmap.md"), "--format", "json")
     pairs = json.loads(r.stdout)["pairs"]
     assert all(p["source"] and all(p["targets"]) for p in pairs)
+
+
+def test_directories_in_parallel_match_one_process(cli, tmp_path):
+    for k in range(10):
+        for lang, text in (("en", EN), ("zh-Hans", ZH_HANS)):
+            p = tmp_path / lang / f"part{k % 3}" / f"doc{k}.md"
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text.replace("8000", str(8000 + k)), encoding="utf-8")
+    one = cli("align", str(tmp_path / "en"), str(tmp_path / "zh-Hans"), "--format", "json", "--jobs", "1")
+    two = cli("align", str(tmp_path / "en"), str(tmp_path / "zh-Hans"), "--format", "json", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 0, (one, two)
+    assert one.stdout == two.stdout
+    files = json.loads(two.stdout)["files"]
+    assert [f["path"] for f in files] == sorted(f"part{k % 3}/doc{k}.md" for k in range(10))

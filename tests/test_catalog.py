@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transkit import pofile
 from transkit.catalog import UnitKind, apply, build, extract, units, update
 from transkit.document import Document
 from transkit.pofile import Catalog, Entry
@@ -440,3 +439,42 @@ def test_update_keeps_translator_comments_and_fuzzy_state():
     r = update(po, Catalog(None, (Entry("Draft.", references=("a.md:3",)),)))
     e = r.catalog.entries[0]
     assert (e.msgstr, e.fuzzy, e.translator_comments, e.references) == ("草稿。", True, ("check this",), ("a.md:3",))
+
+
+def test_build_fills_a_template_extracted_from_several_files():
+    a = doc("# A\n\nShared text.\n\nOnly in a.\n", "a.md")
+    b = doc("# B\n\nShared text.\n", "b.md")
+    pot = extract([a, b])
+    assert {e.msgctxt for e in pot.entries if e.msgid == "Shared text."} == {"a.md: A", "b.md: B"}
+    zh = doc("# 甲\n\n共有的文字。\n\n只在甲里。\n", "a.zh.md", "zh-Hans")
+    entries = {(e.msgctxt, e.msgid): e for e in build(a, zh, "zh-Hans", template=pot).catalog.entries}
+    assert entries[("a.md: A", "Shared text.")].msgstr == "共有的文字。"
+    assert entries[(None, "Only in a.")].msgstr == "只在甲里。"
+    assert entries[("b.md: B", "Shared text.")].msgstr == ""  # b.md's unit is not in this translation
+
+
+def test_apply_finds_its_entries_in_a_catalog_of_several_files():
+    a = doc("# A\n\nShared text.\n", "a.md")
+    b = doc("# B\n\nShared text.\n", "b.md")
+    pot = extract([a, b])
+    cat = translated(pot, lambda m: {"A": "甲", "B": "乙"}.get(m, m))
+    cat = replace(cat, entries=tuple(replace(e, msgstr="乙的文字。") if e.msgctxt == "b.md: B" else replace(e, msgstr="甲的文字。") if e.msgctxt == "a.md: A" else e for e in cat.entries))
+    assert apply(a, cat).text == "# 甲\n\n甲的文字。\n"
+    assert apply(b, cat).text == "# 乙\n\n乙的文字。\n"
+
+
+def test_round_trip_keeps_the_translations_content_when_its_layout_differs():
+    """A translation with other list markers, rewrapped paragraphs and extra blank lines:
+    apply(build()) carries every unit's text (with its own line breaks) into the
+    source's layout."""
+    src = sample("en")
+    text = sample("zh-Hant").text.replace("\n- [", "\n* [").replace("。它看到的是", "。\n它看到的是", 1).replace("\n## 2.", "\n\n\n## 2.")
+    tgt = Document.from_text(text, "zh-Hant.md", "zh-Hant")
+    r = build(src, tgt, "zh-Hant", front_matter_keys=["title"])
+    assert (r.fuzzy, r.untranslated) == (0, 0)
+    out = Document.from_text(apply(src, r.catalog).text, "out.md", "zh-Hant")
+    assert [u.text for u in units(out, front_matter_keys=["title"])] == [u.text for u in units(tgt, front_matter_keys=["title"])]
+    assert any("\n" in u.text and u.text.startswith("語言模型") for u in units(out))
+    # the layout is the source's: its markers, its blank lines
+    assert "\n* [" not in out.text and out.text.count("\n- [") == src.text.count("\n- [")
+    assert out.line_count == src.line_count + 1  # one more line: the rewrapped paragraph

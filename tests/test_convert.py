@@ -527,3 +527,21 @@ def test_resources_converter_uses_the_merged_glossary():
     pairs = Resources(Config()).glossary.conversion_pairs("zh-Hans", "zh-Hant")
     term, target = next((k, v) for k, v in pairs.items() if re.fullmatch(r"[\u4e00-\u9fff]{2,}", k) and cc("s2twp").convert(k) != v)
     assert c.convert_text(f"这是{term}。") == cc("s2twp").convert("这是") + target + "。"
+
+
+def test_a_failing_worker_falls_back_to_one_process(seed_hans, monkeypatch):
+    import os
+
+    c = conv()
+    c.PARALLEL_THRESHOLD = 10_000
+    text = seed_hans.read_text(encoding="utf-8") * 2
+    parent = os.getpid()
+    real = Converter._convert_markdown_serial
+
+    def flaky(self, chunk):
+        if os.getpid() != parent:
+            raise MemoryError("worker died")
+        return real(self, chunk)
+
+    monkeypatch.setattr(Converter, "_convert_markdown_serial", flaky)
+    assert c.convert_markdown(text, jobs=2) == c.convert_document(Document.from_text(text))

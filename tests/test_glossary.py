@@ -522,3 +522,24 @@ def test_cli_suggest_prints_toml(cli, tmp_path):
     terms = gl.parse_text(r.stdout, "stdout")
     assert {"SFT", "Quantization", "Model merging"} <= {t.en for t in terms}
     assert all(set(t.forms) == {"zh-Hans"} for t in terms)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["詞元", "符記", "`符記`", "\n", "\r\n", "\r", "```\n符記\n```\n", "\ufeff", "token", "📚", "[符記](http://x/符記)", " "]),
+        max_size=14,
+    )
+)
+def test_first_renderings_match_a_line_by_line_search(parts):
+    g = Glossary.from_terms([Term(en="token", forms={"zh-Hant": "詞元"}, allowed={"zh-Hant": ("符記",)})])
+    text = "".join(parts)
+    if "\ufeff" in text[1:]:
+        text = text.replace("\ufeff", "")
+    doc = Document.from_text(text, lang="zh-Hant")
+    idx = g.index("zh-Hant")
+    expected: dict = {}
+    for n, masked in gl.line_texts(doc):
+        for hit in idx.accepted(masked):
+            expected.setdefault("token", {}).setdefault(hit.text, (n, hit.start + 1))
+    assert idx.first_renderings(doc) == expected

@@ -81,17 +81,17 @@ def test_gbk_example_from_the_issue():
 
 
 def test_double_encoding_is_undone_and_named():
-    once = "應用工程".encode("utf-8").decode("cp1252")
-    twice = once.encode("utf-8").decode("cp1252")
+    once = "模型部署".encode("utf-8").decode("cp1252", errors="surrogateescape")
+    twice = once.encode("utf-8").decode("cp1252", errors="surrogateescape")
     (d,) = find_damage(twice)
-    assert d.layers == 2 and d.repaired == "應用工程"
+    assert d.layers == 2 and d.repaired == "模型部署"
     assert "double encoding" in d.label
 
 
 def test_gbk_read_as_big5_and_back():
     text = "本路线图面向希望了解大语言模型如何构建和部署的读者"
     damaged = text.encode("gbk").decode("big5", errors="surrogateescape")
-    (d,) = find_damage(damaged, model_getter=_getter())
+    (d,) = find_damage(damaged, model_getter=_getter(), lang="zh-Hans")
     assert d.accident is Accident.GBK_AS_BIG5
     assert d.repaired == text
 
@@ -99,7 +99,7 @@ def test_gbk_read_as_big5_and_back():
 def test_big5_read_as_gbk():
     text = "這份路線圖寫給想了解大型語言模型如何建立與部署的讀者"
     damaged = text.encode("big5").decode("gbk", errors="surrogateescape")
-    found = find_damage(damaged, model_getter=_getter())
+    found = find_damage(damaged, model_getter=_getter(), lang="zh-Hant")
     assert found and all(d.accident is Accident.BIG5_AS_GBK for d in found)
     assert "".join(d.repaired for d in found) == text
 
@@ -193,8 +193,8 @@ def test_prefilter_is_cheap_on_clean_chinese(seed_hans):
 _ALPHABET = sorted(set((LOCALES / "zh-Hant" / "roadmap.md").read_text(encoding="utf-8")) - set("\n\r`"))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet=_ALPHABET, min_size=1, max_size=40))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_ALPHABET, min_size=8, max_size=40))
 def test_property_cp1252_and_gbk_accidents_round_trip(text):
     for codec in ("cp1252", "gbk"):
         damaged = text.encode("utf-8").decode(codec, errors="surrogateescape")
@@ -203,8 +203,16 @@ def test_property_cp1252_and_gbk_accidents_round_trip(text):
         assert repair_text(damaged).text == text
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from((LOCALES / "zh-Hant" / "roadmap.md").read_text(encoding="utf-8").split("\n")), min_size=1, max_size=12), st.data())
+# Prose lines of the sample: code (fences, inline code, indented blocks) is protected on purpose.
+_PROSE = [
+    ln
+    for ln in (LOCALES / "zh-Hant" / "roadmap.md").read_text(encoding="utf-8").split("\n")
+    if "`" not in ln and "<" not in ln and not ln.startswith(("    ", "---", "title:"))
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PROSE), min_size=1, max_size=12), st.data())
 def test_property_only_damaged_lines_change(lines, data):
     damaged_idx = data.draw(st.sets(st.integers(0, len(lines) - 1)))
     out = []

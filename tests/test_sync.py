@@ -304,3 +304,38 @@ def test_bad_paths_are_one_line_errors(tmp_path):
     (tmp_path / "s.md").write_text("数据\n", encoding="utf-8")
     with pytest.raises(InputError, match="same file"):
         sync_files(tmp_path / "s.md", tmp_path / "s.md", CONV)
+
+
+# Hypothesis: whatever zh-Hans does, a line the translator wrote since the last sync is in the result.
+_src_edit = st.tuples(st.sampled_from(["replace", "delete", "insert", "heading"]), st.integers(0, 60))
+_tgt_edit = st.integers(0, 60)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_src_edit, max_size=6), st.lists(_tgt_edit, min_size=1, max_size=4))
+def test_a_translator_line_is_never_lost(src_edits, tgt_edits):
+    target, records = first_sync()
+    t_lines = target.split("\n")
+    for n, at in enumerate(tgt_edits):
+        candidates = [i for i, ln in enumerate(t_lines) if ln.strip()]
+        t_lines[candidates[at % len(candidates)]] = f"譯者編輯{n}。"
+    mine = [ln for ln in t_lines if ln.startswith("譯者編輯")]
+    edited = "\n".join(t_lines)
+    s_lines = SOURCE.split("\n")
+    for n, (kind, at) in enumerate(src_edits):
+        i = at % len(s_lines)
+        if kind == "replace":
+            s_lines[i] = f"新的第{n}行内容。"
+        elif kind == "delete" and len(s_lines) > 1:
+            del s_lines[i]
+        elif kind == "insert":
+            s_lines.insert(i, f"插入的第{n}行。")
+        else:
+            s_lines.insert(i, f"## 新节{n}")
+    source = "\n".join(s_lines)
+    text, _, outcomes = resync(source, edited, records)
+    out_lines = text.split("\n")
+    for line in mine:
+        assert line in out_lines, (line, text)
+    conflicts = [c for o in outcomes for c in o.conflicts]
+    assert (OURS_MARKER in out_lines) == bool(conflicts)

@@ -578,7 +578,8 @@ _FULL_DP_CELLS = 6_400
 _INDEX_TOKENS = 24  # rarest anchors of a unit looked up
 _INDEX_POSTINGS = 40  # anchors in more units than this are not looked up
 _INDEX_TOP = 6  # best anchor matches kept per unit
-_BAND = 3  # half-width of the diagonal band
+_BAND = 3  # half-width of the diagonal band ...
+_BAND_DRIFT = 30  # ... widened by the difference in unit counts, up to this much
 
 
 def _lang_of(doc: Document) -> str:
@@ -1068,10 +1069,12 @@ def _candidates(scorer: _Scorer, n: int, m: int) -> list[list[int]] | None:
     """Target units worth scoring for each source unit, or None for all of them.
 
     Small inputs score every pair. Long ones (hundreds of sections) score, for
-    each source unit, the targets sharing its rarest anchors, a narrow band
-    around the diagonal, and the continuation of its neighbours' best anchor
-    matches (which follows the diagonal through insertions and deletions
-    where a unit has no anchors of its own).
+    each source unit, the targets sharing its rarest anchors (and rarest
+    character pairs, between variants of one script), a band around the
+    diagonal as wide as the difference in unit counts allows, and the
+    continuation of its neighbours' best anchor matches (which follows the
+    path through insertions and deletions where a unit has no anchors of its
+    own).
     """
     if n * m <= _FULL_DP_CELLS:
         return None
@@ -1080,6 +1083,25 @@ def _candidates(scorer: _Scorer, n: int, m: int) -> list[list[int]] | None:
     for j, u in enumerate(tu):
         for t in u.shared:
             postings.setdefault(t, []).append(j)
+    # Two variants of one script share their characters: rare character pairs
+    # find counterparts where there are no Latin words, numbers or links.
+    grams_s: list[list[str]] = [[] for _ in su]
+    if scorer.chars:
+        s_sets = [_bigrams(t) for t in scorer.s_text]
+        t_sets = [_bigrams(t) for t in scorer.t_text]
+        df: Counter[str] = Counter()
+        for g in s_sets + t_sets:
+            df.update(g)
+        for j, g in enumerate(t_sets):
+            for x in g:
+                if df[x] <= _INDEX_POSTINGS:
+                    postings.setdefault("\0" + x, []).append(j)
+        import heapq
+
+        for i, g in enumerate(s_sets):
+            rare = [x for x in g if df[x] <= _INDEX_POSTINGS]
+            grams_s[i] = ["\0" + x for x in heapq.nsmallest(_INDEX_TOKENS, rare, key=df.__getitem__)]
+    band = _BAND + min(abs(n - m), _BAND_DRIFT)
     best: list[int | None] = []
     cands: list[set[int]] = []
     for i, u in enumerate(su):
@@ -1091,11 +1113,14 @@ def _candidates(scorer: _Scorer, n: int, m: int) -> list[list[int]] | None:
             w = idf[t]
             for j in post:
                 acc[j] = acc.get(j, 0.0) + w
+        for t in grams_s[i]:
+            for j in postings.get(t, ()):
+                acc[j] = acc.get(j, 0.0) + 0.5
         top = sorted(acc, key=lambda j: (-acc[j], j))[:_INDEX_TOP]
         best.append(top[0] if top else None)
         c = set(top)
         center = round(i * m / n)
-        c.update(range(max(0, center - _BAND), min(m, center + _BAND + 1)))
+        c.update(range(max(0, center - band), min(m, center + band + 1)))
         cands.append(c)
     for i in range(n):
         for k in (i - 2, i - 1):
@@ -1107,6 +1132,10 @@ def _candidates(scorer: _Scorer, n: int, m: int) -> list[list[int]] | None:
                 c0 = best[k] - (k - i)
                 cands[i].update(range(max(0, c0 - 1), min(m, c0 + 2)))
     return [sorted(c) for c in cands]
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[k : k + 2] for k in range(len(text) - 1)}
 
 
 def _dp(scorer: _Scorer, n: int, m: int, cands: list[list[int]] | None = None) -> list[tuple[int, int]]:

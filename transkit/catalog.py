@@ -443,12 +443,12 @@ class _Group:
     occurrences: list[tuple[str, Unit]]  # (reference path, unit)
 
 
-def _context(path: tuple[str, ...], doc_name: str, with_file: bool) -> str:
-    """``Guide / Setup``; prefixed with the file name when the text is in several files."""
+def _context(path: tuple[str, ...], ref: str, with_file: bool) -> str:
+    """``Guide / Setup``; prefixed with the file's path when the text is in several files."""
     where = " / ".join(path)
     if with_file:
-        return f"{doc_name}: {where}" if where else doc_name
-    return where or doc_name
+        return f"{ref}: {where}" if where else ref
+    return where or Path(ref).name
 
 
 def _group(docs: Sequence[tuple[str, list[Unit]]]) -> list[_Group]:
@@ -464,13 +464,12 @@ def _group(docs: Sequence[tuple[str, list[Unit]]]) -> list[_Group]:
             places.setdefault(u.text, set()).add((ref, u.path))
     groups: dict[tuple[str | None, str], _Group] = {}
     for ref, us in docs:
-        name = Path(ref).name
         for u in us:
             where = places[u.text]
             if len(where) == 1:
                 ctxt = None
             else:
-                ctxt = _context(u.path, name, len({r for r, _ in where}) > 1)
+                ctxt = _context(u.path, ref, len({r for r, _ in where}) > 1)
             key = (ctxt, u.text)
             g = groups.get(key)
             if g is None:
@@ -690,26 +689,33 @@ def build(
     if template is None:
         template = extract([source], front_matter_keys=keys, now=now)
     found: dict[tuple[str | None, str], tuple[str, bool]] = {}
+    # The same, by reference and msgid: a template extracted from several files (or by an
+    # older transkit) may give an entry another msgctxt; its references still name the unit.
+    by_ref: dict[tuple[str, str], tuple[str, bool]] = {}
     conflicts: list[str] = []
     for g in groups:
         texts = []
-        for _, u in g.occurrences:
+        for ref, u in g.occurrences:
             p = pairing.get((u.line, u.slots[0].start))
             if p is not None and p.text:
-                texts.append((p.text, p.confidence < fuzzy_below or not p.exact))
+                hit = (p.text, p.confidence < fuzzy_below or not p.exact)
+                texts.append(hit)
+                by_ref.setdefault((_reference(ref, u), g.msgid), hit)
         if not texts:
             continue
         if len({t for t, _ in texts}) > 1:
             conflicts.append(g.msgid)
         # Prefer a sure pairing over a doubtful one.
-        best = min(texts, key=lambda t: t[1])
-        found[(g.msgctxt, g.msgid)] = best
+        found[(g.msgctxt, g.msgid)] = min(texts, key=lambda t: t[1])
     entries = []
     translated = fuzzy = untranslated = 0
     for e in template.entries:
         if e.obsolete:
             continue
         hit = found.get(e.key)
+        if hit is None:
+            hits = [by_ref[(r, e.msgid)] for r in e.references if (r, e.msgid) in by_ref]
+            hit = min(hits, key=lambda t: t[1]) if hits else None
         if hit is None:
             untranslated += 1
             entries.append(replace(e, msgstr="", flags=tuple(f for f in e.flags if f != "fuzzy")))
@@ -905,7 +911,7 @@ def _escape_cell_pipes(text: str) -> str:
     return "".join(out)
 
 
-def _lookup(index: dict, by_id: dict[str, list[Entry]], ctxt: str | None, msgid: str, unit: Unit) -> Entry | None:
+def _lookup(index: dict, by_id: dict[str, list[Entry]], ctxt: str | None, msgid: str, unit: Unit, ref: str) -> Entry | None:
     e = index.get((ctxt, msgid))
     if e is not None:
         return e
@@ -914,8 +920,13 @@ def _lookup(index: dict, by_id: dict[str, list[Entry]], ctxt: str | None, msgid:
         return None
     if len(same) == 1:
         return same[0]
-    # Several contexts for this text: the one whose reference names this line, else the
-    # one whose context ends with this unit's headings.
+    # Several contexts for this text (a catalog made from several files, or from an older
+    # source): the one whose reference names this unit, else one naming its line, else
+    # the one whose context ends with this unit's headings.
+    here = _reference(ref, unit)
+    for cand in same:
+        if here in cand.references:
+            return cand
     for cand in same:
         if any(r.rsplit(":", 1)[-1] == str(unit.line) for r in cand.references):
             return cand
@@ -945,8 +956,8 @@ def apply(source: Document, catalog: Catalog, *, use_fuzzy: bool = False) -> App
     missing: list[Unit] = []
     fuzzies: list[Unit] = []
     for g in groups:
-        for _, u in g.occurrences:
-            e = _lookup(index, by_id, g.msgctxt, g.msgid, u)
+        for ref, u in g.occurrences:
+            e = _lookup(index, by_id, g.msgctxt, g.msgid, u, ref)
             if e is None or not e.msgstr:
                 missing.append(u)
             elif e.fuzzy and not use_fuzzy:
@@ -1191,11 +1202,21 @@ class _View:
         lines: list[str] = []
         origin: list[tuple[int, int, int] | None] = [None]  # 1-based: index 0 unused
         spans: list[tuple[int, int]] = []
+        append_line, append_origin = lines.append, origin.append
         for idx, form, text in items:
             if lines:
-                lines.append("")
-                origin.append(None)
+                append_line("")
+                append_origin(None)
             first = len(lines) + 1
+            if "\n" not in text and text[:1] not in " \t`~":
+                # The common case: one line, no indentation, no fence.
+                append_line(text)
+                append_origin((idx, form, 0))
+                spans.append((first, first))
+                if "<!--" in text and text.count("<!--") > text.count("-->"):
+                    append_line("-->")
+                    append_origin(None)
+                continue
             offset = 0
             fence = ""
             for piece in text.split("\n"):
@@ -1205,17 +1226,17 @@ class _View:
                     m = _VIEW_FENCE.match(body)
                     if m:
                         fence = "" if fence and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) else (fence or m.group(1))
-                lines.append(body)
-                origin.append((idx, form, offset + lead))
+                append_line(body)
+                append_origin((idx, form, offset + lead))
                 offset += len(piece) + 1
             spans.append((first, len(lines)))
             # Keep one message's open fence or comment from swallowing the next message.
             if fence:
-                lines.append(fence[0] * max(len(fence), 3))
-                origin.append(None)
+                append_line(fence[0] * max(len(fence), 3))
+                append_origin(None)
             if "<!--" in text and text.count("<!--") > text.count("-->"):
-                lines.append("-->")
-                origin.append(None)
+                append_line("-->")
+                append_origin(None)
         # A blank first line: no message can open a front matter block.
         if lines and lines[0]:
             lines.insert(0, "")
@@ -1301,7 +1322,7 @@ def lint_po(path: str, text: str, config: "Config", resources: "Resources", chec
     from transkit.checks import matches
     from transkit.checks import po as po_checks
     from transkit.checks.base import FileContext, PairContext, Scope
-    from transkit.diagnostics import Diagnostic, Fix, Location, Severity
+    from transkit.diagnostics import Diagnostic, Severity
 
     parsed = pofile.parse(text)
     ignored = config.ignored_for(path)

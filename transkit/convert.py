@@ -31,12 +31,11 @@ never chosen, so a placeholder cannot collide with text.
 from __future__ import annotations
 
 import bisect
-import itertools
+import functools
 import os
 import re
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -69,7 +68,8 @@ _BARRIER = re.compile(r"[\x00\ud800-\udfff]+")
 # and 16; characters of these ranges found in the input are never chosen.
 _PUA_RANGES = ((0xE000, 0xF8FF), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD))
 _PUA = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
-# Characters that can start a protected span, and the front matter fences.
+# What can start an inline protected span (code, link, autolink, HTML, e-mail,
+# heading id, URL); what can open a block holding protected lines; blank lines.
 _SPECIAL_CHAR = re.compile(r"[`<\[\]!@{~]")
 _SPECIAL_TEXT = re.compile(r"://|www\.")
 _INDENT_LINE = re.compile(r"\n(?:    | {0,3}\t)")  # matches at the newline before the line
@@ -93,7 +93,7 @@ def known_configs() -> tuple[str, ...]:
     return tuple(sorted(c.removesuffix(".json") for c in opencc.CONFIGS))
 
 
-@lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=None)
 def opencc_converter(config: str):
     """The OpenCC converter for ``config``, built once per process (s2twp costs ~100 ms)."""
     import opencc
@@ -304,7 +304,7 @@ class Ambiguity:
         return f"{self.line}:{self.column}: {self.char} -> {self.chosen} ({alts})  {self.context}"
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _ambiguity_data() -> dict[str, dict[str, tuple[str, ...]]]:
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     with DATA.open(encoding="utf-8") as fh:
@@ -370,15 +370,6 @@ def build_ambiguity(out: Path = DATA) -> None:
 # --------------------------------------------------------------------------- #
 # The converter
 # --------------------------------------------------------------------------- #
-
-
-# Work shared with forked workers (see Converter.convert_markdown).
-_FORK_JOB: tuple["Converter", list[str]] | None = None
-
-
-def _fork_worker(index: int) -> tuple[str, bool]:
-    converter, chunks = _FORK_JOB  # type: ignore[misc]
-    return converter._convert_markdown_serial(chunks[index])
 
 
 class Converter:
@@ -598,18 +589,20 @@ class Converter:
         """Convert ``text``; the flag says a code fence or comment was still open at its end."""
         from transkit.document import inline_spans
 
-        lines = split_lines(text)
-        regions, doc, special = _plan(text, lines)
+        if "\r" in text and text.count("\r") != text.count("\r\n"):
+            # Lone CR line endings, which the region search does not see: parse it all.
+            doc = Document.from_text(text)
+            return self.convert_document(doc), _open_at_end(doc)
+        regions, doc = _plan(text)
         t = _Template()
-        for start, end, kind, first in regions:
+        for a, b, kind, first in regions:
             if kind == PLAIN:
-                t.prose("".join(lines[start:end]))
+                t.prose(text[a:b])
             elif kind == PARSED:
-                _emit_document(doc, first, first + end - start - 1, t)  # type: ignore[arg-type]
+                _emit_document(doc, first, first + _lines_in(text, a, b) - 1, t)  # type: ignore[arg-type]
             else:
-                for k in range(start, end):
-                    line = lines[k]
-                    spans = inline_spans(line_body(line), k + 1) if k in special else None
+                for line in split_lines(text[a:b]):
+                    spans = inline_spans(line_body(line), 0) if _is_special(line) else None
                     if not spans:
                         t.prose(line)
                         continue
@@ -621,25 +614,43 @@ class Converter:
         return t.render(converted), leaked
 
     def _run_forked(self, chunks: list[str]) -> list[tuple[str, bool]] | None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        """Convert ``chunks[1:]`` in forked children while this process converts ``chunks[0]``.
 
-        global _FORK_JOB
-        opencc_converter(self.config)  # build once, inherited by the workers
-        if self.lock:
-            self.lock._find()
-            self.lock._bytes_find()
-        _FORK_JOB = (self, chunks)
+        Each child builds its own OpenCC converter (in parallel with the
+        others) and sends its result back through a pipe as UTF-8. Returns
+        None when a child fails; the caller then converts in one process.
+        """
+        children: list[tuple[int, int]] = []
+        for chunk in chunks[1:]:
+            r, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child
+                os.close(r)
+                status = 1
+                try:
+                    out, leaked = self._convert_markdown_serial(chunk)
+                    data = (b"\x01" if leaked else b"\x00") + out.encode("utf-8", errors="surrogatepass")
+                    with os.fdopen(w, "wb") as fh:
+                        fh.write(data)
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(w)
+            children.append((pid, r))
+        others: list[tuple[str, bool] | None] = []
         try:
-            ctx = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=ctx) as pool:
-                futures = [pool.submit(_fork_worker, i) for i in range(1, len(chunks))]
-                first = self._convert_markdown_serial(chunks[0])
-                return [first] + [f.result() for f in futures]
-        except (OSError, RuntimeError):  # pragma: no cover - no fork or a broken pool
-            return None
+            first = self._convert_markdown_serial(chunks[0])
         finally:
-            _FORK_JOB = None
+            # always reap the children, even when this process's part failed
+            for pid, r in children:
+                with os.fdopen(r, "rb") as fh:
+                    data = fh.read()
+                _, status = os.waitpid(pid, 0)
+                ok = status == 0 and data
+                others.append((data[1:].decode("utf-8", errors="surrogatepass"), data[:1] == b"\x01") if ok else None)
+        if any(o is None for o in others):
+            return None
+        return [first, *others]  # type: ignore[list-item]
 
 
 # --------------------------------------------------------------------------- #
@@ -756,91 +767,37 @@ def _is_reset(prev: str, line: str) -> bool:
     return body.rstrip() not in ("---", "+++")
 
 
-def _front_matter_end(bodies: list[str]) -> int:
-    """Index of the line closing a front matter block at the top, or -1 (mirrors the scanner)."""
-    fence = bodies[0].lstrip("\ufeff").rstrip() if bodies else ""
-    if fence not in ("---", "+++"):
-        return -1
-    closers = ("---", "...") if fence == "---" else ("+++",)
-    for j in range(1, len(bodies)):
-        if bodies[j].rstrip() in closers:
-            return j
-    return -1
-
-
-def _classify(text: str, lines: list[str], fm_end: int) -> tuple[list[int], set[int], set[int]]:
-    """Reset lines (0 first, sorted), lines that might hold protected spans, and lines that might open a block.
-
-    Regular expressions over the whole text do the work; per-line Python only
-    runs for the candidates. Lone CR line endings, which the expressions do
-    not see as line breaks, take a line-by-line loop.
-    """
-    top = lines[0].startswith("\ufeff") or fm_end >= 0
-    if "\r" in text and text.count("\r") != text.count("\r\n"):
-        starts = [0]
-        special: set[int] = set()
-        block: set[int] = set()
-        prev_blank = False
-        for k, line in enumerate(lines):
-            blank = not line.strip()
-            if not blank:
-                if _is_special(line):
-                    special.add(k)
-                    if _is_block(line):
-                        block.add(k)
-                if prev_blank and k > fm_end and _is_reset("", line):
-                    starts.append(k)
-            prev_blank = blank
-        if top:
-            special.add(0)
-            block.add(0)
-        return starts, special, block
-    offsets = list(itertools.accumulate(map(len, lines), initial=0))
-    line_at = {off: k for k, off in enumerate(offsets)}  # line index by the offset it starts at
-    where = bisect.bisect_right
-    special = set()
-    # one hit per line: after a hit, look again from the start of the next line
-    for pattern in (_SPECIAL_CHAR, _SPECIAL_TEXT):
-        m = pattern.search(text)
-        while m is not None:
-            k = where(offsets, m.start()) - 1
-            special.add(k)
-            m = pattern.search(text, offsets[k + 1])
-    block = {line_at[m.start() + 1] for m in _BLOCK_LINE.finditer(text)}
-    block.update(line_at[m.start() + 1] for m in _INDENT_LINE.finditer(text))
-    if top or _is_block(lines[0]):
-        block.add(0)
-    if top or _is_special(lines[0]):
-        special.add(0)
-    special |= block
-    starts = [0]
-    for m in _AFTER_BLANK.finditer(text):
-        end = m.end()
-        k = line_at[end]
-        if k <= fm_end or k == 0:
-            continue
-        # most lines cannot begin a list item or a "---" line: skip the full test for them
-        c = text[end]
-        if (c in "-+*" and text[end + 1 : end + 2] in ("", " ", "\t", "\r", "\n", "-", "+")) or c.isdigit():
-            if not _is_reset("", lines[k]):
-                continue
-        starts.append(k)
-    return starts, special, block
-
-
 PLAIN, INLINE, PARSED = 0, 1, 2
 
+_FM_OPEN = re.compile(r"\ufeff?(---|\+\+\+)[^\S\n]*(?:\n|\Z)")
+_FM_CLOSE = {"---": re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?:\n|\Z)"), "+++": re.compile(r"\n\+\+\+[^\S\n]*(?:\n|\Z)")}
 
-def _plan(text: str, lines: list[str]) -> tuple[list[tuple[int, int, int, int]], Document | None, set[int]]:
-    """Split lines into regions and parse the ones that need it, all in one document.
 
-    Returns ``(regions, doc, special)``. Each region is ``(start, end, kind,
-    first)`` with 0-based line bounds (end exclusive); ``first`` is the
-    1-based line of ``doc`` where a PARSED region begins. ``special`` holds
-    the lines that might hold inline protected spans.
+def _front_matter_stop(text: str) -> int:
+    """Offset just past the front matter block at the top (0 when there is none), as the scanner sees it."""
+    m = _FM_OPEN.match(text)
+    if not m:
+        return 0
+    close = _FM_CLOSE[m.group(1)].search(text, m.end() - 1)
+    return close.end() if close else 0
+
+
+def _lines_in(text: str, a: int, b: int) -> int:
+    """Number of lines in ``text[a:b]`` (no lone CR line endings)."""
+    if b <= a:
+        return 0
+    return text.count("\n", a, b) + (0 if text[b - 1] == "\n" else 1)
+
+
+def _plan(text: str) -> tuple[list[tuple[int, int, int, int]], Document | None]:
+    """Cut ``text`` into regions and parse the ones that need it, all in one document.
+
+    Returns ``(regions, doc)``. Each region is ``(a, b, kind, first)``: the
+    offsets ``text[a:b]``, its kind and, for a PARSED region, the 1-based line
+    of ``doc`` where it begins. The text must not use lone CR line endings.
 
     A region starts at a reset line (see :func:`_is_reset`), where the
-    scanner's state is clean. It is
+    scanner's state is clean, and is
 
     - PLAIN when none of its lines can hold a protected span: the scanner sees
       prose with no spans there, whatever surrounds it;
@@ -850,37 +807,59 @@ def _plan(text: str, lines: list[str]) -> tuple[list[tuple[int, int, int, int]],
     - PARSED otherwise. The PARSED regions, concatenated, are parsed as one
       document: each begins at a reset line right after a blank line, so the
       scanner starts it clean, as in the whole file. The exception is a fence
-      or comment left open at the end of a region, which in the whole file runs
-      on into the following lines; such a region absorbs what follows it
+      or comment left open at the end of a region, which in the whole file
+      runs on into what follows; such a region absorbs the following regions
       (more each round) until it closes.
     """
-    n = len(lines)
+    n = len(text)
     if n == 0:
-        return [], None, set()
-    fm_end = _front_matter_end([line_body(ln) for ln in lines]) if lines[0].lstrip("\ufeff")[:3] in ("---", "+++") else -1
-    starts, special, block = _classify(text, lines, fm_end)
-    starts.append(n)
-    segs = [(starts[i], starts[i + 1]) for i in range(len(starts) - 1)]
-    kind = [PLAIN] * len(segs)
-    for k in special:
-        i = bisect.bisect_right(starts, k) - 1
-        if kind[i] == PLAIN:
-            kind[i] = INLINE
-    for k in block:
-        kind[bisect.bisect_right(starts, k) - 1] = PARSED
+        return [], None
+    fm_stop = _front_matter_stop(text)
+    # Reset lines: after a blank line, unindented; most cannot begin a list item
+    # or a "---" line, so only those starting with -+* or a digit get the full test.
+    resets = [0]
+    for e in [m.end() for m in _AFTER_BLANK.finditer(text)]:
+        if e < fm_stop or e == 0:
+            continue
+        c = text[e]
+        if (c in "-+*" and text[e + 1 : e + 2] in ("", " ", "\t", "\r", "\n", "-", "+")) or c.isdigit():
+            eol = text.find("\n", e)
+            if not _is_reset("", text[e : eol + 1 if eol != -1 else n]):
+                continue
+        resets.append(e)
+    resets.append(n)
+    count = len(resets) - 1
+    kind = [PLAIN] * count
+    locate = functools.partial(bisect.bisect_right, resets)
+
+    def mark(positions, value: int) -> None:
+        for i in set(map(locate, positions)):
+            if kind[i - 1] < value:
+                kind[i - 1] = value
+
+    mark([m.start() for m in _SPECIAL_CHAR.finditer(text)], INLINE)
+    mark([m.start() for m in _SPECIAL_TEXT.finditer(text)], INLINE)
+    mark([m.start() + 1 for m in _BLOCK_LINE.finditer(text)], PARSED)
+    mark([m.start() + 1 for m in _INDENT_LINE.finditer(text)], PARSED)
+    eol = text.find("\n")
+    first_line = text[: eol + 1 if eol != -1 else n]
+    if fm_stop or first_line.startswith("\ufeff") or _is_block(first_line):
+        kind[0] = PARSED
+    elif kind[0] == PLAIN and _is_special(first_line):
+        kind[0] = INLINE
     step = 1
     doc = None
     runs: list[tuple[int, int]] = []
     firsts: list[int] = []
     while True:
-        runs = []  # segment index ranges [i, j) of parsed runs
+        runs = []  # region index ranges [i, j) of parsed runs
         i = 0
-        while i < len(segs):
+        while i < count:
             if kind[i] != PARSED:
                 i += 1
                 continue
             j = i
-            while j < len(segs) and kind[j] == PARSED:
+            while j < count and kind[j] == PARSED:
                 j += 1
             runs.append((i, j))
             i = j
@@ -890,34 +869,34 @@ def _plan(text: str, lines: list[str]) -> tuple[list[tuple[int, int, int, int]],
         firsts = []
         line_no = 1
         for i, j in runs:
-            a, b = segs[i][0], segs[j - 1][1]
+            a, b = resets[i], resets[j]
             firsts.append(line_no)
-            line_no += b - a
-            texts.append("".join(lines[a:b]))
+            line_no += _lines_in(text, a, b)
+            texts.append(text[a:b])
         doc = Document.from_text("".join(texts))
-        # the last run can only leak when other segments follow it
-        leaking = _leaking_runs(doc, firsts, runs[-1][1] < len(segs))
+        # the last run can only leak when other regions follow it
+        leaking = _leaking_runs(doc, firsts, runs[-1][1] < count)
         if not leaking:
             break
         for r in leaking:
             j = runs[r][1]
-            for k in range(j, min(len(segs), j + step)):
+            for k in range(j, min(count, j + step)):
                 kind[k] = PARSED
         step *= 2
     run_first = {i: f for (i, _), f in zip(runs, firsts)}
     regions: list[tuple[int, int, int, int]] = []
     i = 0
-    while i < len(segs):
+    while i < count:
         if kind[i] != PARSED:
-            regions.append((segs[i][0], segs[i][1], kind[i], 0))
+            regions.append((resets[i], resets[i + 1], kind[i], 0))
             i += 1
             continue
         j = i
-        while j < len(segs) and kind[j] == PARSED:
+        while j < count and kind[j] == PARSED:
             j += 1
-        regions.append((segs[i][0], segs[j - 1][1], PARSED, run_first[i]))
+        regions.append((resets[i], resets[j], PARSED, run_first[i]))
         i = j
-    return regions, doc, special
+    return regions, doc
 
 
 def _leaking_runs(doc: Document, firsts: list[int], last_can_leak: bool) -> list[int]:
@@ -945,12 +924,7 @@ _CUT = re.compile(r"\n[ \t\u3000]*\r?\n(?=[^ \t\r\n])")
 def _split_chunks(text: str, count: int) -> list[str]:
     """Cut ``text`` into about ``count`` chunks, each cut just before a reset line (never inside front matter)."""
     size = len(text) // count
-    floor = 0
-    if text.lstrip("\ufeff")[:3] in ("---", "+++"):
-        lines = split_lines(text)
-        fm = _front_matter_end([line_body(ln) for ln in lines])
-        if fm >= 0:
-            floor = sum(len(ln) for ln in lines[: fm + 1])
+    floor = _front_matter_stop(text)
     chunks: list[str] = []
     pos = 0
     for _ in range(count - 1):

@@ -90,6 +90,9 @@ __all__ = [
     "section_keys",
     "normalized_lines",
     "fingerprint",
+    "sentences",
+    "compare_siblings",
+    "SiblingComparison",
     "ACK_TRAILER",
 ]
 
@@ -964,7 +967,7 @@ def _resolve_in(path: Path, cwd: str) -> Path:
 
 def _resolve(path: Path) -> Path:
     """``path.resolve()``, cached: a run resolves the same few hundred paths many times."""
-    return _resolve_in(Path(path), os.getcwd())
+    return _resolve_in(path if isinstance(path, Path) else Path(path), os.getcwd())
 
 
 def _display(config: "Config", path: Path) -> str:

@@ -574,6 +574,14 @@ def _utf8(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
+_EOL = re.compile(r"\r\n|\r|\n")
+
+
+def _line_starts(data: str) -> list[int]:
+    """Offsets where each line starts (the document model's line breaks: \\n, \\r\\n, \\r)."""
+    return [0, *(m.end() for m in _EOL.finditer(data))]
+
+
 class Matcher:
     """Aho-Corasick over a fixed set of strings, each with a value; finds every occurrence.
 
@@ -641,13 +649,13 @@ class Matcher:
         """
         if self._auto is None:
             return []
-        ends = [end for end, _ in self._auto.iter(_utf8(doc.text))]
+        data = _utf8(doc.text)
+        ends = [end for end, _ in self._auto.iter(data)]
         if not ends:
             return []
         from bisect import bisect_right
-        from itertools import accumulate
 
-        starts = list(accumulate((len(_utf8(ln)) for ln in doc.lines), initial=0))
+        starts = _line_starts(data)
         return sorted({bisect_right(starts, e) for e in ends})
 
 
@@ -747,9 +755,8 @@ class LocaleIndex:
         if not found:
             return {}
         from bisect import bisect_right
-        from itertools import accumulate
 
-        starts = list(accumulate((len(_utf8(ln)) for ln in doc.lines), initial=0))
+        starts = _line_starts(data)
         protected = _protected_bytes(doc, starts, data)
         if protected:
             from bisect import bisect_left
@@ -791,7 +798,7 @@ def _protected_bytes(doc: "Document", starts: list[int], data: str) -> list[tupl
         base = starts[n - 1]
         body = doc.lines[n - 1]
         if doc.is_code_line(n):
-            out.append((base, starts[n]))
+            out.append((base, starts[n] if n < len(starts) else len(data)))
             continue
         for sp in spans:
             a = base + len(_utf8(body[: sp.start]))

@@ -56,7 +56,7 @@ DATA_DIR = Path(__file__).with_name("data")
 MODEL_FILES = {"Hans": "zh-lm-hans.txt.gz", "Hant": "zh-lm-hant.txt.gz"}
 
 MAX_WORD = 4  # longest word kept; longer words changed no choice in development
-SCALE = 10  # scores are stored as integers in tenths of a nat
+SCALE = 100  # scores are stored as integers in hundredths of a nat
 
 # A Han character the dictionary does not know, as a one-character word. Low
 # enough that any known character beats it without help from context.
@@ -250,10 +250,10 @@ class LanguageModel:
         """Extra words from an aligned reference text: its character n-grams (2 to 4).
 
         A damaged character whose candidate forms, with its neighbours, a word
-        the reference also contains is then preferred. Only n-grams the
-        dictionary knows, or that occur at least twice, are taken, so that one
-        accidental adjacency in the reference does not outweigh the dictionary;
-        single characters get nothing (a common character is everywhere).
+        the reference also contains is then preferred. Dictionary words in the
+        reference gain a little; other n-grams score as a rare word, a bit more
+        when seen twice; single characters get nothing (a common character is
+        everywhere).
         """
         counts: dict[str, int] = {}
         for run in _han_runs(text):
@@ -266,8 +266,8 @@ class LanguageModel:
             base = self.words.get(w)
             if base is not None:
                 out[w] = max(score, base + 2.0)
-            elif c >= 2:
-                out[w] = score
+            else:
+                out[w] = score if c >= 2 else score - 1.0
         return out
 
     # -- decoding ------------------------------------------------------------- #
@@ -451,39 +451,46 @@ class LanguageModel:
         """One damaged slot between fixed characters: max-marginals in closed form.
 
         For a candidate ``c``, every path is: a segmentation of ``left[:a]``, one
-        word ``left[a:] + c + right[:b]``, a segmentation of ``right[b:]``.
+        word ``left[a:] + c + right[:b]``, a segmentation of ``right[b:]``. The
+        candidates are scored together per left part, so the dictionary lookups
+        run in C.
         """
         words_get = self.words.get
         prefixes = self.prefixes
+        in_prefixes = prefixes.__contains__
         la = self._segment_scores(left)
         rb = self._suffix_scores(right)
         nl = len(left)
         lr = len(right)
-        lefts = [(left[a:], la[a]) for a in range(nl) if left[a:] in prefixes]
-        base = la[nl] + rb[0]
-        best: dict[str, float] = {}
-        for c, sc in zip(cands, self._singles(cands, flag)):
-            top = base + sc
-            for lpart, score_left in [("", la[nl]), *lefts]:
-                w = lpart + c
-                if lpart:
-                    ws = words_get(w)
-                    if ws is not None:
-                        v = score_left + ws + rb[0]
-                        if v > top:
-                            top = v
-                room = MAX_WORD - len(w)
+        r0 = rb[0]
+        tops = [la[nl] + r0 + sc for sc in self._singles(cands, flag)]
+        parts = [("", la[nl])]
+        parts.extend((left[a:], la[a]) for a in range(max(0, nl - MAX_WORD + 1), nl) if left[a:] in prefixes)
+        for lpart, score_left in parts:
+            if lpart:
+                ws = [lpart + c for c in cands]
+                for k, sc in enumerate(map(words_get, ws)):
+                    if sc is not None and score_left + sc + r0 > tops[k]:
+                        tops[k] = score_left + sc + r0
+            else:
+                ws = list(cands)
+            room = MAX_WORD - len(lpart) - 1
+            if room <= 0 or not lr:
+                continue
+            for k, alive in enumerate(map(in_prefixes, ws)):
+                if not alive:
+                    continue
+                w = ws[k]
                 b = 0
-                while b < room and b < lr and w in prefixes:
+                while b < room and b < lr:
                     w += right[b]
                     b += 1
-                    ws = words_get(w)
-                    if ws is not None:
-                        v = score_left + ws + rb[b]
-                        if v > top:
-                            top = v
-            best[c] = top
-        return _ranked(best)
+                    sc = words_get(w)
+                    if sc is not None and score_left + sc + rb[b] > tops[k]:
+                        tops[k] = score_left + sc + rb[b]
+                    if w not in prefixes:
+                        break
+        return _ranked(dict(zip(cands, tops)))
 
     def _solve(self, window: tuple, wflags: tuple[int, ...]) -> list[tuple[int, tuple[tuple[str, float], ...]]]:
         """Viterbi with max-marginals over one window of the lattice (several damaged slots)."""
@@ -500,92 +507,69 @@ class LanguageModel:
                 options.append(s)
                 damaged_at[i] = wflags[fi]
                 fi += 1
-        starts: list[int] = []
-        ends: list[int] = []
-        ws: list[str] = []
-        scores: list[float] = []
-        add_s = starts.append
-        add_e = ends.append
-        add_w = ws.append
-        add_sc = scores.append
+        # edges_at[j]: the words starting at j, as (end, word, score).
+        edges_at: list[list[tuple[int, str, float]]] = []
         for j in range(m):
             opts = options[j]
             if j in damaged_at:
-                for c, sc in zip(opts, self._singles(opts, damaged_at[j])):
-                    add_s(j)
-                    add_e(j + 1)
-                    add_w(c)
-                    add_sc(sc)
+                here = [(j + 1, c, sc) for c, sc in zip(opts, self._singles(opts, damaged_at[j]))]
             else:
                 c = opts[0]
                 sc = words_get(c)
                 if sc is None:
                     sc = UNKNOWN_HAN if is_han(c) else 0.0
-                add_s(j)
-                add_e(j + 1)
-                add_w(c)
-                add_sc(sc)
+                here = [(j + 1, c, sc)]
             frontier = [c for c in opts if in_prefixes(c)]
-            length = 1
-            while frontier and j + length < m and length < MAX_WORD:
-                nxt_chars = options[j + length]
-                length += 1
+            end = j + 1
+            while frontier and end < m and end - j < MAX_WORD:
+                nxt_chars = options[end]
+                end += 1
                 if len(nxt_chars) == 1:
                     c = nxt_chars[0]
                     cand = [p + c for p in frontier]
                 else:
                     cand = [p + c for p in frontier for c in nxt_chars]
-                for w, sc in zip(cand, map(words_get, cand)):
-                    if sc is not None:
-                        add_s(j)
-                        add_e(j + length)
-                        add_w(w)
-                        add_sc(sc)
+                here.extend([(end, w, sc) for w, sc in zip(cand, map(words_get, cand)) if sc is not None])
                 frontier = list(filter(in_prefixes, cand))
+            edges_at.append(here)
         neg = -1e18
         alpha = [neg] * (m + 1)
         alpha[0] = 0.0
-        n_edges = len(ws)
-        # Edges come in order of start position, so one forward pass suffices.
-        for k in range(n_edges):
-            a = alpha[starts[k]]
-            if a > neg:
-                v = a + scores[k]
-                e = ends[k]
+        for j in range(m):
+            a = alpha[j]
+            for e, _w, sc in edges_at[j]:
+                v = a + sc
                 if v > alpha[e]:
                     alpha[e] = v
         beta = [neg] * (m + 1)
         beta[m] = 0.0
-        for k in range(n_edges - 1, -1, -1):
-            b = beta[ends[k]]
-            if b > neg:
-                v = b + scores[k]
-                j = starts[k]
-                if v > beta[j]:
-                    beta[j] = v
-        marg: dict[int, dict[str, float]] = {i: {} for i in damaged_at}
-        for k in range(n_edges):
-            j = starts[k]
-            e = ends[k]
-            tot = None
-            for i in range(j, e):
-                d = marg.get(i)
-                if d is not None:
-                    if tot is None:
-                        tot = alpha[j] + scores[k] + beta[e]
-                    c = ws[k][i - j]
-                    if tot > d.get(c, neg):
-                        d[c] = tot
-        return [(i, _ranked(d)) for i, d in marg.items()]
+        for j in range(m - 1, -1, -1):
+            beta[j] = max([sc + beta[e] for e, _w, sc in edges_at[j]])
+        out = []
+        for i in damaged_at:
+            d: dict[str, float] = {}
+            for j in range(max(0, i - MAX_WORD + 1), i + 1):
+                a = alpha[j]
+                k = i - j
+                for e, w, sc in edges_at[j]:
+                    if e > i:
+                        tot = a + sc + beta[e]
+                        c = w[k]
+                        if tot > d.get(c, neg):
+                            d[c] = tot
+            out.append((i, _ranked(d)))
+        return out
 
 
-def _ranked(scores: dict[str, float], keep: int = 8) -> tuple[tuple[str, float], ...]:
+def _ranked(scores: dict[str, float], keep: int = 6) -> tuple[tuple[str, float], ...]:
     """Max-marginal log scores to probabilities, best first (at most ``keep``)."""
     top = max(scores.values())
-    weights = {c: math.exp(v - top) for c, v in scores.items() if v - top > -30}
-    z = sum(weights.values())
-    order = sorted(weights, key=weights.__getitem__, reverse=True)[:keep]
-    return tuple((c, weights[c] / z) for c in order)
+    exp = math.exp
+    # Candidates 25 nats behind weigh nothing; skip their exp().
+    weights = [(exp(v - top), c) for c, v in scores.items() if v > top - 25.0]
+    z = sum(w for w, _c in weights)
+    weights.sort(reverse=True)
+    return tuple((c, w / z) for w, c in weights[:keep])
 
 
 def _han_runs(text: str) -> list[str]:

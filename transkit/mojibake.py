@@ -46,7 +46,6 @@ from itertools import combinations, product
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
-    from transkit.document import Document
     from transkit.langmodel import LanguageModel
 
 
@@ -177,7 +176,15 @@ def single_byte(name: str) -> SingleByteCodec:
 
 
 def encode_single_byte(text: str, codec: SingleByteCodec) -> bytes | None:
-    """``text`` (ASCII plus the code page's characters) back to bytes, or ``None``."""
+    """``text`` (ASCII plus the code page's characters) back to bytes, or ``None``.
+
+    Raw bytes kept as lone surrogates and undefined bytes kept as C1 controls
+    (Windows' "sloppy" decoding) become their byte again.
+    """
+    try:
+        return text.encode(codec.name, errors="surrogateescape")
+    except UnicodeEncodeError:
+        pass
     mapped = text.translate(codec.encode_map)
     try:
         return mapped.encode("latin-1")
@@ -291,9 +298,11 @@ def _target_ok(ch: str, codec: str) -> bool:
     # Only from lead bytes whose code-page characters never begin a natural
     # letter pair (Â Ã Ä Å Î Ï Ð Ñ in Windows-1252): "Ã©" is mojibake, "Ĺ»" is not evidence.
     if codec in ("cp1252", "cp1254", "latin-1", "cp1250"):
-        return 0x80 <= o <= 0x17F or 0x370 <= o <= 0x3FF or 0x400 <= o <= 0x4FF
+        # Latin-1 supplement, Latin Extended-A/B and the spacing modifiers (ƒ ˆ ˜:
+        # one layer of double encoding), Greek, Cyrillic.
+        return 0x80 <= o <= 0x2FF or 0x386 <= o <= 0x3CE or 0x400 <= o <= 0x45F
     if codec == "cp1251":
-        return 0x400 <= o <= 0x4FF  # Р / С followed by a symbol: Russian read as Windows-1251
+        return 0x400 <= o <= 0x45F  # Р / С followed by a symbol: Russian read as Windows-1251
     return False  # Mac OS Roman's two-byte leads are ¬ √ ≈ “ ” …: too natural in real text
 
 
@@ -356,7 +365,18 @@ _MARKER_START = re.compile("[锟錕嚙烫燙屯昍迋\ufffd]")
 
 
 def _class(chars: Iterable[str]) -> str:
-    return "".join(re.escape(c) for c in sorted(chars) if c not in "\x00")
+    """A regex character class body, consecutive code points folded into ranges (compiles fast)."""
+    points = sorted({ord(c) for c in chars if c != "\x00"})
+    out = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        lo, hi = re.escape(chr(points[i])), re.escape(chr(points[j]))
+        out.append(lo if i == j else f"{lo}-{hi}" if j > i + 1 else lo + hi)
+        i = j + 1
+    return "".join(out)
 
 
 def looks_damaged(line: str) -> bool:
@@ -397,9 +417,6 @@ class _Run:
         if self.lossy:
             return None
         return "".join(self.pieces)
-
-
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 def _decode_single_byte_run(text: str, codec: SingleByteCodec, fill: bytes) -> tuple[list, int, int, int] | None:
@@ -510,6 +527,17 @@ def _whole_line(line: str, name: str, lossy_ok: bool) -> _Run | None:
     return _Run(0, len(line), Accident.SINGLE_BYTE, name, pieces, good, lossy)
 
 
+def _high_run() -> re.Pattern:
+    """Runs of characters some single-byte code page gives to bytes 0x80-0xFF (and raw bytes)."""
+    pat = _PREFILTERS.get("high")
+    if pat is None:
+        chars: set[str] = set()
+        for name in SINGLE_BYTE_CODECS:
+            chars.update(single_byte(name).high)
+        pat = _PREFILTERS["high"] = re.compile(f"[{_class(chars)}\udc80-\udcff]+")
+    return pat
+
+
 _PLACEHOLDER = re.compile("[\U000f0000-\U000fffff]")
 
 
@@ -519,7 +547,7 @@ def _single_byte_runs(line: str, prefer: str | None, lossy_ok: bool) -> list[_Ru
     order = SINGLE_BYTE_CODECS
     if prefer in order:
         order = (prefer,) + tuple(c for c in order if c != prefer)
-    for m in _NON_ASCII_RUN.finditer(line):
+    for m in _high_run().finditer(line):
         run = m.group()
         best = None
         for name in order:
@@ -573,9 +601,14 @@ def _cjk_runs(line: str, offset: int, model_getter, prefer: str | None = None) -
         return out
     # A Chinese run read as GBK can swallow one ASCII character as the trail of
     # its last byte pair, so runs extend over non-space ASCII next to them.
+    whole = _cjk_whole_line(line, prefer)
+    if whole is not None:
+        whole.start += offset
+        whole.end += offset
+        return [whole]
     for m in _CJK_RUN.finditer(line):
         run = m.group()
-        best = None
+        readings = []
         for enc, accident in (("gb18030", Accident.GBK), ("big5", Accident.BIG5)):
             res = _decode_cjk_run(run, enc)
             if res is None:
@@ -583,23 +616,60 @@ def _cjk_runs(line: str, offset: int, model_getter, prefer: str | None = None) -
             pieces, good, lossy, bad, src_han = res
             if bad or not good:
                 continue
-            if model_getter is None:
-                if good < 2 and not any(p.__class__ is str and ord(p) >= 0x1F000 for p in pieces):
-                    continue  # one character is weak evidence without a model to weigh it
-                score = float(good)
-            else:
-                # The decoded text must read better than what is there now.
-                lm = model_getter()
-                before = lm.text_score(run)
-                score = lm.text_score("".join(p if p.__class__ is str else "\ufffd" for p in pieces))
-                if score < before + (-6.0 if enc == prefer else 2.0):
-                    continue
-            if best is None or score > best[0]:
-                best = (score, enc, accident, pieces, max(good, 1), lossy)
+            readings.append((enc, accident, pieces, good, lossy, src_han))
+        if not readings:
+            continue
+        best = None
+        if len(readings) == 1 and readings[0][3] >= _SURE and not readings[0][4]:
+            # Three or more multi-byte characters decoded with no byte left over:
+            # clean Chinese re-encoded is never that regular; no model needed.
+            enc, accident, pieces, good, lossy, _h = readings[0]
+            best = (0.0, enc, accident, pieces, good, lossy)
+        else:
+            before = None
+            for enc, accident, pieces, good, lossy, src_han in readings:
+                if model_getter is None:
+                    if good < 2 and not any(p.__class__ is str and ord(p) >= 0x1F000 for p in pieces):
+                        continue  # one character is weak evidence without a model to weigh it
+                    score = float(good)
+                else:
+                    # The decoded text must read better than what is there now.
+                    lm = model_getter()
+                    if before is None:
+                        before = lm.text_score(run)
+                    score = lm.text_score("".join(p if p.__class__ is str else "\ufffd" for p in pieces))
+                    if score < before + (-6.0 if enc == prefer else 2.0):
+                        continue
+                if best is None or score > best[0]:
+                    best = (score, enc, accident, pieces, max(good, 1), lossy)
         if best is not None:
             _score, enc, accident, pieces, good, lossy = best
             out.append(_Run(offset + m.start(), offset + m.end(), accident, enc, pieces, good, lossy))
     return out
+
+
+_SURE = 3  # decoded multi-byte characters that settle a GBK/Big5 reading without the model
+
+
+def _cjk_whole_line(line: str, prefer: str | None) -> _Run | None:
+    """The fast path: the whole line decodes as UTF-8 after re-encoding, with nothing left over."""
+    if "\ufffd" in line:
+        return None
+    for enc, accident in ((("big5", Accident.BIG5), ("gb18030", Accident.GBK)) if prefer == "big5" else (("gb18030", Accident.GBK), ("big5", Accident.BIG5))):
+        try:
+            data = line.encode(enc, errors="surrogateescape")
+        except UnicodeEncodeError:
+            continue
+        try:
+            decoded = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if decoded == line or _ODD.search(decoded) and any(not plausible_char(c) for c in _ODD.findall(decoded)):
+            continue
+        good = len(decoded) - len(decoded.encode("ascii", "ignore"))
+        if good >= _SURE and len(decoded) < len(line):
+            return _Run(0, len(line), accident, enc, list(decoded), good, 0)
+    return None
 
 
 _CJK_RUN = re.compile(r"[^\x00-\x20]*[^\x00-\x7f][^\x00-\x20]*")
@@ -608,12 +678,6 @@ _CJK_RUN = re.compile(r"[^\x00-\x20]*[^\x00-\x7f][^\x00-\x20]*")
 def _han(ch: str) -> bool:
     o = ord(ch)
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF
-
-
-def _mean_char_score(lm, chars: list[str]) -> float:
-    if not chars:
-        return -30.0
-    return sum(lm.char_score(c) for c in chars) / len(chars)
 
 
 _CJK_UNKNOWN = 0x100  # stands for a byte replaced by U+FFFD
@@ -750,10 +814,9 @@ def _expand(options: list[list[int]]) -> tuple[str, ...]:
 # GBK and Big5 mistaken for each other
 # --------------------------------------------------------------------------- #
 
-_HAN_RUN = re.compile(r"[\u3000-\u9fff\uff00-\uffef\ufe30-\ufe4f\ufffd\udc80-\udcff]{4,}")
 # Characters that GBK/Big5 confusions scatter between ideographs: kana, bopomofo,
 # Greek, Cyrillic, box drawing, private use, compatibility forms, U+FFFD.
-_SIGN = "\u0391-\u03c9\u0401-\u0451\u2500-\u257f\u3041-\u30ff\u3105-\u312f\ue000-\uf8ff\ufe30-\ufe4f\ufffd"
+_SIGN = "\u0391-\u03c9\u0401-\u0451\u2500-\u257f\u3041-\u30ff\u3105-\u312f\ue000-\uf8ff\ufe30-\ufe4f\ufffd\udc80-\udcff"
 _SWAP_SIGNS = re.compile(f"[\u4e00-\u9fff][{_SIGN}]|[{_SIGN}][\u4e00-\u9fff]")
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
@@ -771,17 +834,59 @@ def swap_suspect(text: str, lang: str | None = None) -> bool:
         signs += 1
         if signs >= 3:
             return True
-    if lang in ("zh-Hans", "zh-Hant", "zh-HK"):
+    han = set(_HAN_CHAR.findall(text))
+    if len(han) < 6:
+        return False
+    # Characters common in neither script (outside GB2312 and Big5's first level):
+    # a third of a confused line, almost none of a real one.
+    rare = sum(1 for c in han if _rare_in_both(c))
+    if rare * 3 >= len(han):
+        return True
+    if rare * 8 >= len(han) and lang in ("zh-Hans", "zh-Hant", "zh-HK"):
         from transkit.script import tables
 
-        han = set(_HAN_CHAR.findall(text))
-        if len(han) < 4:
-            return False
         t = tables()
         wrong = t.traditional_only_any if lang == "zh-Hans" else t.simplified_only_any
         odd = len(han & wrong)
         return odd >= 3 and odd * 10 >= len(han) * 3
     return False
+
+
+def swap_possible(text: str) -> bool:
+    """Document-level gate for :func:`swap_suspect`: a few rare characters or odd symbols at all.
+
+    A clean document has at most one or two distinct characters that are common
+    in neither GB2312 nor Big5's first level; a GBK/Big5 confusion brings dozens.
+    """
+    if text.isascii():
+        return False
+    if len(_SWAP_SIGNS.findall(text)) >= 3:
+        return True
+    rare = 0
+    for c in set(_HAN_CHAR.findall(text)):
+        if _rare_in_both(c):
+            rare += 1
+            if rare >= 4:
+                return True
+    return False
+
+
+_RARE: dict[str, bool] = {}
+
+
+def _rare_in_both(ch: str) -> bool:
+    got = _RARE.get(ch)
+    if got is None:
+        try:
+            ch.encode("gb2312")
+            got = False
+        except UnicodeEncodeError:
+            try:
+                got = ch.encode("big5") >= b"\xc9\x40"  # Big5 level 2 starts at C940
+            except UnicodeEncodeError:
+                got = True
+        _RARE[ch] = got
+    return got
 
 
 def _recode(text: str, src: str, dst: str) -> str | None:
@@ -825,7 +930,9 @@ def _swap_runs(line: str, offset: int, model_getter) -> list[_Run]:
     out: list[_Run] = []
     if model_getter is None:
         return out
-    for m in _HAN_RUN.finditer(line):
+    # Two-byte text read as the other encoding swallows ASCII as trail bytes, so
+    # runs go from space to space.
+    for m in _CJK_RUN.finditer(line):
         run = m.group()
         han = [c for c in run if _han(c)]
         if len(han) < 4:
@@ -918,14 +1025,17 @@ def _scan_segment(text: str, offset: int, res: LineScan, prefer, lossy_ok, lossy
     runs: list[_Run] = []
     if lossy_only or _latin_prefilter().search(text):
         found = _single_byte_line(text, prefer, lossy_ok)
-        if found and not lossy_only and not any(r.good for r in found):
-            found = []  # only truncated sequences: not enough to call it mojibake
+        if not lossy_only:
+            # Truncated sequences alone are not enough to call a run mojibake
+            # (a lone "é" is an é), unless the document already lost bytes.
+            found = [r for r in found if r.good]
         runs.extend(_peel_layers(r) for r in found)
     if _cjk_prefilter().search(text):
         for r in _cjk_runs(text, 0, model_getter, cjk_prefer):
             if not any(o.start < r.end and r.start < o.end for o in runs):
                 runs.append(r)
     if model_getter is not None and not runs and swap_suspect(text, swap_lang):
+        # Lines that read as ordinary Chinese are not re-decoded at all.
         runs.extend(_swap_runs(text, 0, model_getter))
     for r in runs:
         r.start += offset
@@ -969,12 +1079,13 @@ def _confidence(run: _Run) -> float:
     return round(min(0.99, 1.0 - 0.5 ** (1 + evidence)), 2)
 
 
-def find_damage(line: str, *, model_getter=None, prefer: str | None = None) -> list[Damage]:
+def find_damage(line: str, *, model_getter=None, prefer: str | None = None, lang: str | None = None) -> list[Damage]:
     """The damage in one line: one :class:`Damage` per run and per marker.
 
     Lossy runs carry ``repaired=None``; :func:`repair_line` decides them.
+    ``lang`` is the language the line should be in (it helps spot GBK/Big5 confusions).
     """
-    scan = scan_line(line, prefer=prefer, model_getter=model_getter)
+    scan = scan_line(line, prefer=prefer, model_getter=model_getter, swap_lang=lang)
     return _damages(line, scan)
 
 
@@ -1150,11 +1261,6 @@ class RepairResult:
         return sum(self.text.splitlines()[n - 1].count("\ufffd") for n in self.changed_lines)
 
 
-def _protected_spans(doc: "Document", n: int) -> list[tuple[int, int]]:
-    spans = [(s.start, s.end) for s in doc.spans(n)]
-    return spans
-
-
 @dataclass(frozen=True)
 class Evidence:
     """What a document's lines say about its accident, before any repair."""
@@ -1164,7 +1270,7 @@ class Evidence:
     lines: int  # lines explained by ``codec``
 
 
-def establish_codec(lines: Iterable[str], *, sample: int = 200) -> Evidence:
+def establish_codec(lines: Iterable[str], *, sample: int = 60) -> Evidence:
     """The single-byte code page that explains the document's mojibake best.
 
     Looks at up to ``sample`` suspicious lines. A code page that alone explains a
@@ -1346,3 +1452,50 @@ def _to_script(text: str, script: str, source_lang: str | None = None) -> list[s
     if script == "Hant":
         return [opencc.OpenCC("s2twp").convert(text), opencc.OpenCC("s2t").convert(text)]
     return [opencc.OpenCC("t2s").convert(text)]
+
+
+def simulate(text: str, codec: str = "cp1254", *, lossy: bool = True) -> str:
+    """Damage ``text`` the way a careless tool does (for tests and benchmarks).
+
+    UTF-8 bytes decoded with ``codec``; when ``lossy``, bytes the code page
+    leaves undefined are dropped and soft hyphens removed, which is what
+    happened to the user's zh-Hant fragment.
+
+        >>> simulate("模型部署")  # 型 lost its 0x9E
+        'æ¨¡å‹éƒ¨ç½²'
+    """
+    data = text.encode("utf-8")
+    if not lossy:
+        return data.decode(codec, errors="surrogateescape")
+    return data.decode(codec, errors="ignore").replace("\u00ad", "")
+
+
+def score_repair(original: str, damaged: str, repaired: str) -> dict:
+    """Accuracy of a repair against the original: characters and damaged lines restored exactly.
+
+    Lines are compared one to one (the accidents keep line breaks); a damaged
+    line counts only if it differs from the original.
+    """
+    orig = original.split("\n")
+    dmg = damaged.split("\n")
+    rep = repaired.split("\n")
+    if not (len(orig) == len(dmg) == len(rep)):
+        raise ValueError("line counts differ: the repair must keep every line")
+    damaged_lines = exact = char_errors = 0
+    for o, d, r in zip(orig, dmg, rep):
+        if o != d:
+            damaged_lines += 1
+            exact += o == r
+        if o != r:
+            if len(o) == len(r):
+                char_errors += sum(a != b for a, b in zip(o, r))
+            else:
+                char_errors += max(len(o), len(r))
+    return {
+        "characters": len(original),
+        "character_errors": char_errors,
+        "characters_exact": 1 - char_errors / max(1, len(original)),
+        "damaged_lines": damaged_lines,
+        "damaged_lines_exact": exact,
+        "lines_exact": exact / max(1, damaged_lines),
+    }

@@ -260,6 +260,8 @@ _SIMPLE = re.compile(
 
 def _more(block: str, line: int, leading_newline: bool) -> list[Piece]:
     """Continuation strings of a block matched by ``_SIMPLE``, one per line from ``line``."""
+    if not block:
+        return []
     parts = block.split("\n")
     parts = parts[1:] if leading_newline else parts[:-1]
     return [(line + k, 1, part[1:-1]) for k, part in enumerate(parts)]

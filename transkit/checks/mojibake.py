@@ -95,7 +95,8 @@ def analyze(doc: "Document", ctx) -> _Analysis:
     from transkit import mojibake
 
     swap_lang = ctx.lang if ctx.lang in ("zh-Hans", "zh-Hant", "zh-HK") else None
-    if not mojibake.looks_damaged(text) and not mojibake.swap_suspect(text, swap_lang):
+    swap = mojibake.swap_possible(text)
+    if not swap and not mojibake.looks_damaged(text):
         return result
     n_lines = doc.line_count
     masked = [doc.masked(n) if doc.spans(n) else doc.body(n) for n in range(1, n_lines + 1)]
@@ -111,7 +112,7 @@ def analyze(doc: "Document", ctx) -> _Analysis:
         line = masked[n - 1]
         if line.isascii():
             continue
-        if not (evidence.lossy or mojibake.looks_damaged(line) or mojibake.swap_suspect(line, swap_lang)):
+        if not (evidence.lossy or mojibake.looks_damaged(line) or (swap and mojibake.swap_suspect(line, swap_lang))):
             continue
         body = doc.body(n)
         spans = [(s.start, s.end) for s in doc.spans(n)]
@@ -121,7 +122,7 @@ def analyze(doc: "Document", ctx) -> _Analysis:
             prefer=evidence.codec,
             lossy_only=evidence.lossy,
             model_getter=model,
-            swap_lang=swap_lang,
+            swap_lang=swap_lang if swap else None,
         )
         if not scan.runs and not scan.markers:
             continue
