@@ -132,6 +132,7 @@ class FrontMatter:
 # --------------------------------------------------------------------------- #
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+_ENDING = re.compile(r"\r\n|\r|\n")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$|^ {0,3}(#{1,6})[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
@@ -201,15 +202,11 @@ def _indent(s: str) -> int:
     return n
 
 
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\u20E3\u3030\u303D\u2122\u2139]")
+
+
 def is_emoji(ch: str) -> bool:
-    o = ord(ch)
-    return (
-        0x1F000 <= o <= 0x1FAFF
-        or 0x2600 <= o <= 0x27BF
-        or 0x2B00 <= o <= 0x2BFF
-        or 0x1F1E6 <= o <= 0x1F1FF
-        or o in (0xFE0F, 0x200D, 0x20E3, 0x3030, 0x303D, 0x2122, 0x2139)
-    )
+    return _EMOJI.match(ch) is not None
 
 
 _MARKUP = re.compile(r"(\*\*|__|~~|`+)")
@@ -219,8 +216,7 @@ _LINK_TEXT = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 def plain_heading(text: str) -> str:
     """Heading text without links, emphasis markers and emoji, spaces collapsed."""
     text = _LINK_TEXT.sub(r"\1", text)
-    text = _MARKUP.sub("", text)
-    text = "".join(ch for ch in text if not is_emoji(ch))
+    text = _EMOJI.sub("", _MARKUP.sub("", text))
     text = text.strip("*_ \t")
     return " ".join(text.split())
 
@@ -259,7 +255,7 @@ def slugify(text: str) -> str:
     >>> slugify("1. LLM 架构")
     '1-llm-架构'
     """
-    text = "".join(ch for ch in text if not is_emoji(ch))
+    text = _EMOJI.sub("", text)
     text = _MARKUP.sub("", _LINK_TEXT.sub(r"\1", text)).strip().lower()
     return _SLUG_DROP.sub("", text).replace(" ", "-")
 
@@ -613,7 +609,9 @@ class _Scanner:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.bodies = [line_body(ln) for ln in doc.lines]
+        self.bodies = _ENDING.split(doc.text)
+        if len(self.bodies) > len(doc.lines):
+            self.bodies.pop()  # the text ends with a line ending: no line after it
         if self.bodies and self.bodies[0].startswith("\ufeff"):
             self.bodies[0] = self.bodies[0][1:]
             self.bom_shift = 1
@@ -1061,7 +1059,7 @@ class _Scanner:
                 slug = f"{slug}-{slugs[slug]}"
             else:
                 slugs[slug] = 0
-            emoji = tuple(ch for ch in heading_text if is_emoji(ch) and ch not in "\ufe0f\u200d")
+            emoji = tuple(ch for ch in _EMOJI.findall(heading_text) if ch not in "\ufe0f\u200d")
             sections.append(
                 Section(
                     index=idx,
