@@ -504,6 +504,11 @@ class Document:
         return self._bodies[line - 1]
 
     @cached_property
+    def chars(self) -> frozenset[str]:
+        """Every distinct character of the document: one C-level pass that many checks share."""
+        return frozenset(self.text)
+
+    @cached_property
     def bom(self) -> bool:
         return self.text.startswith("\ufeff")
 

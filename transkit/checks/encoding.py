@@ -37,7 +37,7 @@ _SUSPECT = frozenset(INVISIBLE) | frozenset(_CONTROL) | {"\ufffd"}
 
 def _scan(doc, wanted):
     """Yield (line, column0, char) for characters of ``wanted``; one set test per line first."""
-    if wanted.isdisjoint(doc.text):
+    if wanted.isdisjoint(doc.chars):
         return
     for n in range(1, doc.line_count + 1):
         body = doc.body(n)
@@ -65,7 +65,7 @@ class ReplacementCharacter(Check):
     severity = Severity.ERROR
 
     def check_file(self, doc, ctx):
-        if "\ufffd" not in doc.text:
+        if "\ufffd" not in doc.chars:
             return
         for n, i, _ in _scan(doc, {"\ufffd"}):
             body = doc.body(n)

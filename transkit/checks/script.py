@@ -13,7 +13,7 @@ from transkit.diagnostics import Fix, Severity
 
 def _runs(doc, wrong):
     """(line, start0, end0) runs of characters from ``wrong`` outside protected spans."""
-    if wrong.isdisjoint(doc.text):
+    if wrong.isdisjoint(doc.chars):
         return
     for n in range(1, doc.line_count + 1):
         body = doc.body(n)
