@@ -1307,10 +1307,14 @@ class Suggestion:
 
 _LATIN_TERM = r"[A-Za-z][A-Za-z0-9.+/&'’ -]{0,60}[A-Za-z0-9+)]|[A-Za-z]"
 # 中文（English） with full- or half-width parentheses.
-_ZH_THEN_EN = re.compile(r"([\u3400-\u9fff][\u3400-\u9fff·\-]*)\s*[（(]\s*(" + _LATIN_TERM + r")\s*[）)]")
+@lru_cache(maxsize=1)
+def _mining_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """The term-mining patterns, compiled on first use: their Han ranges cost milliseconds to compile."""
+    zh_then_en = re.compile(r"([\u3400-\u9fff][\u3400-\u9fff·\-]*)\s*[（(]\s*(" + _LATIN_TERM + r")\s*[）)]")
+    en_then_zh = re.compile(r"(?<![A-Za-z0-9])(" + _LATIN_TERM + r")\s*[（(]\s*([\u3400-\u9fff][\u3400-\u9fff·]{0,15})\s*[）)]")
+    bold_lead = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?\*\*([^*]+?)\*\*")
+    return zh_then_en, en_then_zh, bold_lead
 # English（中文）: a kept English term glossed in Chinese.
-_EN_THEN_ZH = re.compile(r"(?<![A-Za-z0-9])(" + _LATIN_TERM + r")\s*[（(]\s*([\u3400-\u9fff][\u3400-\u9fff·]{0,15})\s*[）)]")
-_BOLD_LEAD = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?\*\*([^*]+?)\*\*")
 _TRAIL_PUNCT = " \t:：;；,，.。、"
 
 
@@ -1373,7 +1377,7 @@ def mine(source: "Document", target: "Document", target_lang: str, glossary: Glo
         found.setdefault((en, zh), []).append(f"{target.path}:{line} ({pattern})")
 
     for n, masked in line_texts(target):
-        m = _BOLD_LEAD.match(masked)
+        m = _mining_patterns()[2].match(masked)
         if m:
             inner = m.group(1)
             pm = re.fullmatch(r"\s*(.+?)\s*[（(]\s*(" + _LATIN_TERM + r")\s*[）)]\s*[:：]?\s*", inner)
@@ -1381,10 +1385,10 @@ def mine(source: "Document", target: "Document", target_lang: str, glossary: Glo
                 add(pm.group(2), pm.group(1), n, "bold 中文（English）")
                 # The rest of the line may hold more pairs; the lead is done.
                 masked = " " * m.end() + masked[m.end() :]
-        for m in _ZH_THEN_EN.finditer(masked):
+        for m in _mining_patterns()[0].finditer(masked):
             zh = _han_run_tail(m.group(1), m.group(2))
             add(m.group(2), zh, n, "中文（English）")
-        for m in _EN_THEN_ZH.finditer(masked):
+        for m in _mining_patterns()[1].finditer(masked):
             zh = m.group(2)
             # A gloss, not a description: short, and no 的 (AutoGen（对话驱动的多代理系统）).
             if "的" not in zh and len(zh) <= _expected_length(m.group(1)) + 2:
@@ -1421,7 +1425,7 @@ def _bold_leads(doc: "Document", sec) -> list[tuple[int, str]]:
     for b in sec.body_blocks:
         if b.kind.value not in ("paragraph", "list-item"):
             continue
-        m = _BOLD_LEAD.match(doc.masked(b.start_line))
+        m = _mining_patterns()[2].match(doc.masked(b.start_line))
         if m:
             out.append((b.start_line, m.group(1)))
     return out
