@@ -97,6 +97,7 @@ def speed(runs: int) -> list[str]:
     text = opencc.OpenCC("s2twp").convert(SEED_HANS.read_text(encoding="utf-8"))
     damaged = mojibake.simulate(text, "cp1254")
     lossless_dmg = text.encode("utf-8").decode("gbk", errors="surrogateescape")
+    western = text.encode("utf-8").decode("cp1252", errors="surrogateescape")
     nbytes = len(damaged.encode("utf-8"))
     t0 = time.process_time()
     lm = langmodel.load.__wrapped__("zh-Hant")
@@ -117,6 +118,7 @@ def speed(runs: int) -> list[str]:
 
     lossy = timed(lambda: mojibake.repair_text(damaged, lang="zh-Hant"))
     gbk = timed(lambda: mojibake.repair_text(lossless_dmg, lang="zh-Hant"))
+    cp1252 = timed(lambda: mojibake.repair_text(western, lang="zh-Hant"))
     import ftfy
 
     fix_text = timed(lambda: ftfy.fix_text(damaged))
@@ -126,6 +128,7 @@ def speed(runs: int) -> list[str]:
         f"- damaged benchmark text: {nbytes} bytes of UTF-8 (13,493 characters restored from it)",
         f"- `repair_text`, lossy Windows-1254 (1,407 characters guessed): {lossy * 1000:.0f} ms CPU, {mb / lossy:.2f} MB/s",
         f"- `repair_text`, the same text read as GBK (lossless): {gbk * 1000:.0f} ms CPU, {len(lossless_dmg.encode('utf-8', 'surrogateescape')) / 1e6 / gbk:.2f} MB/s",
+        f"- `repair_text`, the same text read as Windows-1252 (lossless): {cp1252 * 1000:.0f} ms CPU, {len(western.encode('utf-8', 'surrogateescape')) / 1e6 / cp1252:.2f} MB/s",
         f"- ftfy `fix_text` on the lossy text (repairs only intact characters): {fix_text * 1000:.0f} ms, {mb / fix_text:.2f} MB/s; "
         f"`fix_encoding`: {fix_enc * 1000:.0f} ms, {mb / fix_enc:.2f} MB/s",
         f"- loading the zh-Hant model (once per process): {load * 1000:.0f} ms CPU",

@@ -225,3 +225,50 @@ def test_property_only_damaged_lines_change(lines, data):
             assert got[i] == out[i]  # never touched
     # a damaged line comes back exactly, unless it had nothing to damage
     assert res.text == "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- #
+# The language model and the lint fast path
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_shipped_models_load_and_know_their_script(lang):
+    lm = langmodel.load(lang)
+    assert len(lm.words) > 200_000 and lm.locative and lm.classifier and lm.adjective and lm.adverb
+    mine, other = ("模型", "软件") if lang == "zh-Hans" else ("模型", "軟體")
+    assert lm.word_score(mine) is not None and lm.word_score(other) is not None
+    wrong = "軟體" if lang == "zh-Hans" else "软件"
+    assert lm.word_score(wrong) is None  # the other script's spelling is not a word here
+    assert all(-25 < s < 0 for s in list(lm.words.values())[:1000])
+    assert lm.text_score("模型部署") > lm.text_score("妯″瀷閮ㄧ讲")
+
+
+def test_lexicon_and_reference_scores():
+    lm = langmodel.load("zh-Hant")
+    extra = lm.lexicon_scores(["預訓練", "LoRA 微調"])
+    assert "預訓練" in extra and "微調" in extra and "LoRA" not in " ".join(extra)
+    bigger = lm.extended(extra)
+    assert bigger.word_score("預訓練") is not None and lm.word_score("預訓練") is None
+    assert bigger.knows("預") and "預訓" in bigger.prefixes
+    ref = lm.reference_scores("應用程序中的漏洞")
+    assert "序中" in ref and "中" not in ref  # n-grams, no single characters
+
+
+def test_lint_of_clean_texts_finds_nothing_and_never_loads_the_model(seed_hans):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from transkit.config import Config\n"
+        "from pathlib import Path\nfrom transkit.lint import lint_paths\n"
+        f"r = lint_paths([Path({str(seed_hans)!r})], Config(root=Path('.')), lang='zh-Hans', select_=['TK21'])\n"
+        "assert not [d for d in r.diagnostics if d.code.startswith('TK21')]\n"
+        f"r = lint_paths([Path({str(LOCALES)!r})], Config(root=Path('.')), select_=['TK21'])\n"
+        "assert not [d for d in r.diagnostics if d.code.startswith('TK21')], r.diagnostics\n"
+        "print('transkit.langmodel' in sys.modules, 'jieba' in sys.modules, 'opencc' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**__import__("os").environ, "TRANSKIT_NO_CACHE": "1"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False", "False"]

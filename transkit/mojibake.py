@@ -18,9 +18,9 @@ Chinese documentation meets a few encoding accidents again and again:
   GBK), ``烫烫烫`` and ``屯屯屯`` (uninitialized memory from MSVC debug builds),
   and runs of U+FFFD.
 
-Detection is per line and cheap: a precompiled prefilter rejects a clean line
-with one regular-expression search, and only suspicious runs are re-encoded and
-re-decoded. Correct text is left alone: Latin names with accents, mathematics,
+Detection is per line and cheap: a prefilter (compiled on first use) rejects a
+clean line with one regular-expression search, and only suspicious runs are
+re-encoded and re-decoded. Correct text is left alone: Latin names with accents, mathematics,
 emoji, Cyrillic and Greek prose are not mojibake, because the re-decoded bytes
 must form the UTF-8 of plausible characters, with evidence that a natural text
 would not produce.
@@ -702,12 +702,13 @@ def _decode_cjk_run(run: str, enc: str) -> tuple[list, int, int, int, int] | Non
         except UnicodeEncodeError:
             return None
         parts.extend(data)
-        src_han += sum(1 for c in chunk if _han(c))
+        src_han += len(_HAN_CHAR.findall(chunk))
     if _CJK_UNKNOWN not in parts:
         data = bytes(parts)
-        if _PLANE15.search(data):
+        try:
+            decoded = data.decode("utf-8")  # one bad byte rejects the reading: no need to mark them all
+        except UnicodeDecodeError:
             return None
-        decoded, errors = decode_utf8_marked(data)
         pieces: list = []
         good = bad = 0
         for ch in decoded:
@@ -1030,7 +1031,9 @@ def _scan_segment(text: str, offset: int, res: LineScan, prefer, lossy_ok, lossy
             # (a lone "é" is an é), unless the document already lost bytes.
             found = [r for r in found if r.good]
         runs.extend(_peel_layers(r) for r in found)
-    if _cjk_prefilter().search(text):
+    if runs and all(r.start == 0 and r.end == len(text) for r in runs):
+        pass  # the whole segment is explained already
+    elif _cjk_prefilter().search(text):
         for r in _cjk_runs(text, 0, model_getter, cjk_prefer):
             if not any(o.start < r.end and r.start < o.end for o in runs):
                 runs.append(r)

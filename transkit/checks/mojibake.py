@@ -152,6 +152,8 @@ def _line_findings(result: _Analysis, n: int, body: str, rep) -> None:
     for d in rep.damages:
         groups.setdefault(_code_for(d), []).append(d)
     fixed_line = rep.text if rep.text != body else None
+    if fixed_line is not None and fixed_line.count("\ufffd") > body.count("\ufffd"):
+        fixed_line = None  # a repair that leaves lost bytes behind is no fix
     fix_given = False
     for code, ds in sorted(groups.items(), key=lambda kv: kv[1][0].start):
         first, last = ds[0], ds[-1]
@@ -184,10 +186,11 @@ def _line_findings(result: _Analysis, n: int, body: str, rep) -> None:
             data["repair_confidence"] = round(repair_conf, 4)
             guess = f"; {len(in_run)} lost character{'s' if len(in_run) != 1 else ''} guessed, lowest confidence {repair_conf:.2f}"
         label = first.label
+        if repaired is None and fixed_line is not None and first is rep.damages[0]:
+            # The line is unchanged before its first damage, so the repair starts at the same column.
+            repaired = fixed_line[first.start :]
         if repaired is not None:
-            msg = f"{label}: '{_excerpt(damaged)}' reads '{_excerpt(repaired)}' (confidence {conf:.2f})"
-        elif fixed_line is not None:
-            msg = f"{label}: '{_excerpt(damaged)}' (confidence {conf:.2f}){guess}"
+            msg = f"{label}: '{_excerpt(damaged)}' reads '{_excerpt(repaired)}' (confidence {conf:.2f}){guess}"
         else:
             msg = f"{label}: '{_excerpt(damaged)}' (confidence {conf:.2f})"
         finding = _Finding(code, n, first.start, last.end, msg, data, repair_confidence=repair_conf)
