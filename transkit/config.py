@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -161,6 +160,8 @@ def find_config(start: Path) -> Path | None:
                 continue
             if name != "pyproject.toml":
                 return p
+            import tomllib
+
             try:
                 with p.open("rb") as fh:
                     if "transkit" in tomllib.load(fh).get("tool", {}):
@@ -181,6 +182,8 @@ def load_config(start: Path | str = ".", explicit: Path | str | None = None) -> 
     if path is None:
         base = Path(start).resolve()
         return Config(root=base if base.is_dir() else base.parent)
+    import tomllib
+
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 # --------------------------------------------------------------------------- #
 # Values
@@ -152,7 +152,7 @@ _REFDEF = re.compile(r"^ {0,3}\[((?:[^\]\\]|\\.)+)\]:[ \t]*(<[^>]*>|\S+)(?:[ \t]
 _TABLE_DELIM = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _FM_KEY = re.compile(r"^([ \t]*(?:-[ \t]+)?)([^\s:#\-\[\]{}'\"][^:#]*?|\"[^\"]*\"|'[^']*')([ \t]*):(?=\s|$)")
 _TOML_KEY = re.compile(r"^([ \t]*)([A-Za-z0-9_.\-\"']+?)([ \t]*)=")
-_NUMBER = re.compile(r"^(?:(\d+(?:\.\d+)*)(\.|、|\)|：|:)?[ \t]+|(\d+(?:\.\d+)*)([.、])(?=\S)|(第[一二三四五六七八九十百零〇\d]+[章节節部篇])[ \t、：:]*)")
+_NUMBER = (r"^(?:(\d+(?:\.\d+)*)(\.|、|\)|：|:)?[ \t]+|(\d+(?:\.\d+)*)([.、])(?=\S)|(第[一二三四五六七八九十百零〇\d]+[章节節部篇])[ \t、：:]*)")
 # First characters that may open a block other than a paragraph (with "|" anywhere for tables).
 _BLOCK_START = frozenset("#=-*_<>+0123456789[`~")
 _HEADING_ID = re.compile(r"[ \t]*\{#[^}]*\}[ \t]*$")
@@ -231,7 +231,7 @@ def split_number(text: str) -> tuple[str | None, str]:
     >>> split_number("2026 roadmap")
     (None, '2026 roadmap')
     """
-    m = _NUMBER.match(text)
+    m = _number_pattern().match(text)
     if not m:
         return None, text
     if m.group(5):
@@ -244,6 +244,11 @@ def split_number(text: str) -> tuple[str | None, str]:
     if sep in ("：", ":"):
         sep = ""
     return digits + (sep if sep in (".", ")") else ("." if sep == "、" else "")), text[m.end():].strip()
+
+
+@lru_cache(maxsize=1)
+def _number_pattern() -> re.Pattern:
+    return re.compile(_NUMBER)
 
 
 _SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
