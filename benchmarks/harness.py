@@ -18,6 +18,7 @@ Usage from a benchmark script::
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,19 +32,44 @@ PY = sys.executable
 ENV = {**os.environ, "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "0"}
 
 
+LAST_CPU: list[float] = []  # CPU seconds (user + system) of each run, children included
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run_once(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, ok=(0, 1)) -> float:
+    cpu0 = _cpu()
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd or ROOT, env={**ENV, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
+    LAST_CPU.append(_cpu() - cpu0)
     if proc.returncode not in ok:
         raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode(errors='replace')}")
     return elapsed
 
 
 def median_time(cmd: list[str], runs: int = 11, warmup: int = 2, **kw) -> float:
+    """Median wall time; the median CPU time of the same runs is left in ``LAST_MEDIAN_CPU``."""
+    global LAST_MEDIAN_CPU
     for _ in range(warmup):
         run_once(cmd, **kw)
-    return statistics.median(run_once(cmd, **kw) for _ in range(runs))
+    LAST_CPU.clear()
+    wall = statistics.median(run_once(cmd, **kw) for _ in range(runs))
+    LAST_MEDIAN_CPU = statistics.median(LAST_CPU)
+    return wall
+
+
+LAST_MEDIAN_CPU = 0.0
+
+
+def load_average() -> float:
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
 
 
 def python_floor(runs: int = 11) -> float:
@@ -74,6 +100,9 @@ def line(name: str, seconds: float, *, nbytes: int | None = None, floor: float |
         parts.append(f"{seconds / floor:.1f}x python -c pass ({floor * 1000:.0f} ms)")
     if ref:
         parts.append(f"{ref / seconds:.2f}x OpenCC s2twp throughput ({ref * 1000:.0f} ms)")
+    if LAST_MEDIAN_CPU:
+        parts.append(f"CPU {LAST_MEDIAN_CPU * 1000:.0f} ms")
     if target:
         parts.append(f"target {target}")
+    parts.append(f"load {load_average():.1f}")
     return "; ".join(parts)

@@ -175,6 +175,9 @@ class Glossary:
         self.files: tuple[str, ...] = tuple(files)
         self._by_en = {t.key(): t for t in self.terms}
         self._indexes: dict[str, LocaleIndex] = {}
+        # Set when the glossary came from (or went to) the disk cache: lets other
+        # caches derived from it (the regional index) key themselves on it.
+        self.cache_key: str | None = None
 
     @classmethod
     def from_terms(cls, terms: Iterable[Term]) -> "Glossary":
@@ -457,8 +460,12 @@ def _load_cached(key: tuple[tuple[str, int, int], ...], use_disk: bool = True) -
     if store is not None:
         try:
             with open(store, "rb") as fh:
-                terms, files = pickle.load(fh)
-            return Glossary(terms, files)
+                terms, files, indexes = pickle.load(fh)
+            glossary = Glossary(terms, files)
+            # The Aho-Corasick automata unpickle in a fraction of the time building them takes.
+            glossary._indexes.update(indexes)
+            glossary.cache_key = store.stem
+            return glossary
         except Exception:  # a missing, stale or broken cache entry is a miss
             pass
     glossary = load([p for p, _, _ in key])
@@ -466,8 +473,11 @@ def _load_cached(key: tuple[tuple[str, int, int], ...], use_disk: bool = True) -
         try:
             from transkit.fsutil import atomic_write
 
+            for lang in LOCALES:
+                glossary.index(lang)
             store.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(store, pickle.dumps((glossary.terms, glossary.files), protocol=pickle.HIGHEST_PROTOCOL))
+            atomic_write(store, pickle.dumps((glossary.terms, glossary.files, glossary._indexes), protocol=pickle.HIGHEST_PROTOCOL))
+            glossary.cache_key = store.stem
         except OSError:
             pass
     return glossary
@@ -481,7 +491,7 @@ def _pickle_path(key: tuple[tuple[str, int, int], ...]) -> Path | None:
 
     if not cache.enabled():
         return None
-    schema = ",".join(f.name for f in fields(Term))
+    schema = ",".join(f.name for f in fields(Term)) + ";indexes-v1"
     return cache.cache_dir() / "glossary" / f"{cache.digest(transkit.__version__, schema, repr(key))}.pickle"
 
 

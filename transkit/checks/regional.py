@@ -166,7 +166,40 @@ def regional_index(lang: str, glossary) -> RegionalIndex:
     per_lang = _BARE if glossary is None else _INDEXES.setdefault(glossary, {})
     index = per_lang.get(lang)
     if index is None:
-        index = per_lang[lang] = RegionalIndex(tables()[lang], glossary)
+        index = per_lang[lang] = _stored_index(lang, glossary)
+    return index
+
+
+def _stored_index(lang: str, glossary) -> RegionalIndex:
+    """Build the index, or unpickle it from the user cache (building costs ~15 ms a process, loading <1 ms).
+
+    Keyed by the glossary's own cache key, the data files' sizes and times and
+    transkit's version; without a cached glossary it is simply built.
+    """
+    import pickle
+
+    from transkit import cache
+
+    key = getattr(glossary, "cache_key", None)
+    if not key or not cache.enabled():
+        return RegionalIndex(tables()[lang], glossary)
+    import transkit
+
+    stamp = [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in (TABLE, EXCLUSIONS) if p.exists()]
+    store = cache.cache_dir() / "regional" / f"{cache.digest(transkit.__version__, key, lang, repr(stamp))}.pickle"
+    try:
+        with open(store, "rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # missing or unreadable: build it
+        pass
+    index = RegionalIndex(tables()[lang], glossary)
+    try:
+        from transkit.fsutil import atomic_write
+
+        store.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(store, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, pickle.PicklingError):
+        pass
     return index
 
 
