@@ -26,7 +26,6 @@ locale covers it:
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -376,6 +375,8 @@ def parse_term(data: dict, path: str, number: int) -> Term:
 def parse_text(text: str, path: str = "<glossary>") -> list[Term]:
     """Parse and validate the TOML text of one glossary file."""
     try:
+        import tomllib
+
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise GlossaryError(f"{path}: invalid TOML: {exc}") from None
