@@ -422,6 +422,8 @@ class Runner:
     jobs: int = 0
     progress: bool | None = None
     stats: dict[str, int] = field(default_factory=dict)
+    cache: object = None  # the Cache used by the last run, if any
+    keys: list = field(default_factory=list)  # its per-file keys, in job order
 
     def run(self, jobs: list[Job]) -> list[FileOutcome]:
         from transkit import cache as cache_mod
@@ -455,6 +457,8 @@ class Runner:
                 hit = cache.get(key)
                 if hit is not None:
                     results[i] = FileOutcome.from_dict(hit)
+                    # What project checks collected is stored apart and read only if they must run again.
+                    results[i].collected = None
                     progress.step()
                 else:
                     pending.append(i)
@@ -482,8 +486,14 @@ class Runner:
         if cache is not None:
             for i in pending:
                 if keys[i] is not None:
-                    cache.put(keys[i], results[i].to_dict())
+                    entry = results[i].to_dict()
+                    collected = entry.pop("collected")
+                    entry["collected"] = {}
+                    cache.put(keys[i], entry)
+                    cache.put(keys[i] + "c", collected)
             self.stats = {"hits": cache.hits, "misses": len(pending)}
+            self.cache = cache
+            self.keys = keys
         return [r for r in results if r is not None]
 
     def _workers(self, jobs: list[Job], pending: list[int]) -> int:
@@ -503,10 +513,23 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _project_checks(outcomes: list[FileOutcome], sets: list[dict[str, str]], config: Config, checks) -> list[Diagnostic]:
+def _project_checks(runner: "Runner", outcomes: list[FileOutcome], sets: list[dict[str, str]], config: Config, checks) -> list[Diagnostic]:
+    """Run the project-scope checks on what each file collected; cached as a whole when no file changed."""
     project_checks = [c for c in checks if c.scope is Scope.PROJECT]
     if not project_checks:
         return []
+    cache, keys = runner.cache, runner.keys
+    whole = None
+    if cache is not None and keys and all(keys):
+        from transkit.cache import digest
+
+        whole = digest("project", *keys, repr(sets))
+        hit = cache.get(whole)
+        if hit is not None:
+            return [Diagnostic.from_dict(d) for d in hit["diagnostics"]]
+    for i, o in enumerate(outcomes):
+        if o.collected is None:  # served from the cache: read what it collected
+            o.collected = (cache.get(keys[i] + "c") if cache is not None and i < len(keys) and keys[i] else None) or {}
     collected: dict[str, list[tuple[str, str, object]]] = {}
     for o in sorted(outcomes, key=lambda o: o.path):
         for code, value in o.collected.items():
@@ -515,6 +538,8 @@ def _project_checks(outcomes: list[FileOutcome], sets: list[dict[str, str]], con
     out: list[Diagnostic] = []
     for check in project_checks:
         out.extend(_run(check, config, lambda inst: inst.check_project(project), ".", None))
+    if whole is not None:
+        cache.put(whole, {"diagnostics": [d.to_dict() for d in out]})
     return out
 
 
@@ -556,7 +581,7 @@ def lint_paths(
     work = [Job(p, lang=lang, source=source, source_lang=src_lang) for p in walk(paths)]
     runner = Runner(config, checks, use_cache=use_cache, jobs=jobs, progress=progress)
     outcomes = runner.run(work)
-    extra = _project_checks(outcomes, [], config, checks) if len(outcomes) > 1 else []
+    extra = _project_checks(runner, outcomes, [], config, checks) if len(outcomes) > 1 else []
     return _finish(outcomes, extra)
 
 
@@ -593,5 +618,5 @@ def check_project(
             work.append(Job(p))
     runner = Runner(config, checks, use_cache=use_cache, jobs=jobs, progress=progress)
     outcomes = runner.run(work)
-    extra = _project_checks(outcomes, set_paths, config, checks)
+    extra = _project_checks(runner, outcomes, set_paths, config, checks)
     return _finish(outcomes, extra)

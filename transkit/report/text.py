@@ -6,6 +6,7 @@ Colour only when writing to a terminal and ``NO_COLOR`` is not set.
 from __future__ import annotations
 
 import os
+import re
 from typing import TextIO
 
 from transkit.diagnostics import Severity
@@ -31,11 +32,11 @@ class _Lines:
     def get(self, path: str, line: int) -> str | None:
         if path not in self._cache:
             try:
-                from transkit.document import line_body, split_lines
+                import re
 
                 with open(path, "rb") as fh:
                     text = fh.read().decode("utf-8", errors="replace")
-                self._cache[path] = [line_body(x) for x in split_lines(text)]
+                self._cache[path] = re.split(r"\r\n|\r|\n", text)
             except OSError:
                 self._cache[path] = None
         lines = self._cache[path]
@@ -44,8 +45,15 @@ class _Lines:
         return lines[line - 1]
 
 
+_SPECIAL = re.compile("[\x00-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\u00ad\ufeff\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
+# East Asian wide and fullwidth ranges, for placing the caret under a CJK line.
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]")
+
+
 def _visible(s: str) -> str:
     """Show invisible and control characters in an excerpt."""
+    if not _SPECIAL.search(s):
+        return s
     out = []
     for ch in s:
         o = ord(ch)
@@ -97,14 +105,8 @@ def render(result, out: TextIO, *, color: bool | None = None, excerpts: bool = T
                     caret_col = d.column
                 shown = _visible(text)
                 prefix = _visible(text[: max(0, caret_col - 1)])
-                width = sum(2 if _wide(ch) else 1 for ch in prefix)
+                width = len(prefix) + len(_WIDE.findall(prefix))
                 out.write(f"    {shown}\n    {' ' * width}^\n")
         if d.fix is not None and d.fix.description:
             out.write(f"    fix: {d.fix.description}\n")
     out.write(summary_line(result.summary.to_dict(result.diagnostics)) + "\n")
-
-
-def _wide(ch: str) -> bool:
-    import unicodedata
-
-    return unicodedata.east_asian_width(ch) in ("W", "F")
