@@ -1311,6 +1311,32 @@ def _catalog_lang(parsed: "pofile.ParseResult", path: str) -> str | None:
     return langs.from_path(path)
 
 
+def _without_cyclic_gc(fn):
+    """Run ``fn`` with the cyclic garbage collector paused (its previous state restored).
+
+    A large catalog makes hundreds of thousands of small acyclic objects
+    (entries, pieces, blocks, spans, sections) that reference counting frees;
+    the cyclic collector would only walk them again and again as they pile up
+    (10-20% of ``transkit lint`` on a 20,000-entry catalog).
+    """
+    import functools
+    import gc
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return wrapper
+
+
+# Paused for the whole run: the checks walk every object the catalog made, many times.
+@_without_cyclic_gc
 def lint_po(path: str, text: str, config: "Config", resources: "Resources", checks: Sequence[type["Check"]]) -> list["Diagnostic"]:
     """Lint one .po/.pot file: its own checks (TK01x), then the text checks on every msgstr.
 
