@@ -212,8 +212,20 @@ def test_matching_is_leftmost_longest(keys, text):
     expected = _naive_leftmost_longest(text, keys)
     lock = GlossaryLock({k: k for k in keys})
     assert lock.matches(text) == expected
-    # the fallback backend agrees
+    # the fallback backend agrees, on code points and on UTF-8 bytes spelled as Latin-1
     assert [(s, e) for _, s, e in _pyahocorasick_finder(list(lock.pairs))(text)] == expected
+    by_bytes = _pyahocorasick_finder([k.encode("utf-8").decode("latin-1") for k in lock.pairs])(text.encode("utf-8").decode("latin-1"))
+    assert [(len(text.encode()[:s].decode()), len(text.encode()[:e].decode())) for _, s, e in by_bytes] == expected
+
+
+def test_lock_without_ahocorasick_rs_is_the_same(monkeypatch):
+    import sys
+
+    pairs = {"数据": "資料", "数据库": "資料庫Y", "软件": "軟體"}
+    text = "数据库和数据\udcff软件\ue000数据"
+    with_rs = GlossaryLock(pairs).lock(text, set())
+    monkeypatch.setitem(sys.modules, "ahocorasick_rs", None)
+    assert GlossaryLock(pairs).lock(text, set()) == with_rs
 
 
 @settings(max_examples=100, deadline=None)

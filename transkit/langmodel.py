@@ -49,8 +49,10 @@ import gzip
 import math
 import re
 import sys
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Mapping, NamedTuple, Sequence
@@ -153,11 +155,38 @@ class LanguageModel:
     adjective: frozenset[str] = frozenset()
     adverb: frozenset[str] = frozenset()
     merge_gap: int = 3  # damaged slots this close are decided together
+    # Character -> the characters that follow it inside some word. A string
+    # can only be a word (or begin one) if each of its character pairs is listed.
+    follow: dict[str, str] = field(default_factory=dict, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
     _seg_cache: dict = field(default_factory=dict, repr=False)
     _suffix_cache: dict = field(default_factory=dict, repr=False)
     _single_cache: dict = field(default_factory=dict, repr=False)
     _known_cache: dict = field(default_factory=dict, repr=False)
+    _alive_cache: dict = field(default_factory=dict, repr=False)
+    _closers_cache: dict = field(default_factory=dict, repr=False)
+    _follow: "_Follow" = field(init=False, repr=False)
+    _rule_chars: frozenset = field(init=False, repr=False)
+    _fixed: "_FixedScores" = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._follow = _Follow(self.follow)
+        self._fixed = _FixedScores(self.words)
+        # Characters whose score the rules can change (see _single).
+        self._rule_chars = self.locative | self.classifier | self.adjective | self.adverb | frozenset(CLOSERS)
+
+    def clear_caches(self, *, tables: bool = False) -> None:
+        """Forget what earlier lines taught: results and segmentations of their contexts.
+
+        With ``tables``, also the per-candidate-set tables (known candidates,
+        their scores, which begin words): those depend on the model alone and
+        are filled once per process, like the model itself.
+        """
+        memos = [self._cache, self._seg_cache, self._suffix_cache]
+        if tables:
+            memos += [self._single_cache, self._known_cache, self._alive_cache, self._closers_cache]
+        for memo in memos:
+            memo.clear()
 
     # -- scores --------------------------------------------------------------- #
 
@@ -215,6 +244,7 @@ class LanguageModel:
             return self
         words = dict(self.words)
         prefixes = set(self.prefixes)
+        follow = dict(self.follow)
         for w, s in extra.items():
             if not w:
                 continue
@@ -222,7 +252,12 @@ class LanguageModel:
             words[w] = s if old is None else max(old, s)
             for k in range(1, len(w)):
                 prefixes.add(w[:k])
-        return LanguageModel(self.script, words, prefixes, self.locative, self.classifier, self.adjective, self.adverb)
+                a, b = w[k - 1], w[k]
+                if b not in follow.get(a, ""):
+                    follow[a] = follow.get(a, "") + b
+        return LanguageModel(
+            self.script, words, prefixes, self.locative, self.classifier, self.adjective, self.adverb, self.merge_gap, follow
+        )
 
     def lexicon_scores(self, terms: Iterable[str], score: float = -9.0) -> dict[str, float]:
         """Extra words for :meth:`extended`: every Han run of 2+ characters in ``terms``.
@@ -290,9 +325,7 @@ class LanguageModel:
             cands = slots[i]
             known = known_cache.get(cands)
             if known is None:
-                # Candidates the model has never seen can only win when all are unseen.
-                knows = self.knows
-                known = known_cache[cands] = tuple(c for c in cands if knows(c)) or cands
+                known = known_cache[cands] = self._prepare(cands)
             slots[i] = known
         text = "".join([s if s.__class__ is str else "\x00" for s in slots])
         flags = self._rule_flags(text, slots, damaged)
@@ -352,6 +385,18 @@ class LanguageModel:
                     out[i] = Choice(i, ranked)
         return out
 
+    def _prepare(self, cands: tuple[str, ...]) -> tuple[str, ...]:
+        """A damaged slot's candidates as the decoder wants them (memoized per candidate set).
+
+        Candidates the model has never seen can only win when all are unseen,
+        so the others are dropped. The rest are put in descending code-point
+        order: rankings break ties that way, and sorting by score alone then
+        keeps it.
+        """
+        knows = self.knows
+        known = tuple(c for c in cands if knows(c)) or cands
+        return tuple(sorted(known, reverse=True))
+
     def _rule_flags(self, text: str, slots: Sequence, damaged: list[int]) -> dict[int, int]:
         """For each damaged slot, a bit set of the contexts the rules look at.
 
@@ -362,32 +407,34 @@ class LanguageModel:
         flags: dict[int, int] = {}
         ends = [m.end() for m in _CLAUSE_END.finditer(text)]
         n = len(text)
+        closers = self._closers_cache
         for i in damaged:
             f = 0
             # The clause this slot is in starts after the last clause mark before it.
-            start = 0
-            for e in ends:
-                if e > i:
-                    break
-                start = e
+            k = bisect_right(ends, i)
+            start = ends[k - 1] if k else 0
             # A frame needs something inside it: 在…中, not 在中.
             if i - 1 > start and _FRAME_OPENER.search(text, start, i - 1):
                 f |= 1
             k = i - 1
             while k >= 0 and text[k] == " ":
                 k -= 1
-            prev = text[k] if k >= 0 else ""
-            if prev and (prev.isdigit() or prev in _NUMERALS):
-                f |= 2
+            if k >= 0:
+                prev = text[k]
+                if prev.isdigit() or prev in _NUMERALS:
+                    f |= 2
             if i > 0 and text[i - 1] in DEGREE_ADVERBS:
                 f |= 4
             if i + 1 < n and text[i + 1] in _CLAUSE_CLOSERS:
                 f |= 8
-            for c in slots[i]:
-                if c in CLOSERS:
-                    opener = CLOSERS[c]
-                    if text.count(opener, 0, i) > text.count(c, 0, i):
-                        f |= 16 << _OPENER_INDEX[opener]
+            cands = slots[i]
+            cl = closers.get(cands)
+            if cl is None:
+                cl = closers[cands] = tuple(c for c in cands if c in CLOSERS)
+            for c in cl:
+                opener = CLOSERS[c]
+                if text.count(opener, 0, i) > text.count(c, 0, i):
+                    f |= 16 << _OPENER_INDEX[opener]
             flags[i] = f
         return flags
 
@@ -411,10 +458,24 @@ class LanguageModel:
         return s
 
     def _singles(self, cands: tuple[str, ...], flag: int) -> tuple[float, ...]:
+        """``_single`` of every candidate (memoized; most candidates no rule ever touches)."""
         key = (cands, flag)
         got = self._single_cache.get(key)
         if got is None:
-            got = self._single_cache[key] = tuple(self._single(c, flag) for c in cands)
+            base = self._single_cache.get(cands)
+            if base is None:
+                sensitive = self._rule_chars
+                base = self._single_cache[cands] = (
+                    tuple([self.char_score(c) for c in cands]),
+                    tuple([k for k, c in enumerate(cands) if c in sensitive]),
+                )
+            scores, touched = base
+            if touched:
+                scores = list(scores)
+                for k in touched:
+                    scores[k] = self._single(cands[k], flag)
+                scores = tuple(scores)
+            got = self._single_cache[key] = scores
         return got
 
     def _segment_scores(self, text: str) -> list[float]:
@@ -423,155 +484,291 @@ class LanguageModel:
         got = memo.get(text)
         if got is not None:
             return got
-        words_get = self.words.get
         n = len(text)
         best = [0.0] + [-1e18] * n
-        for j in range(n):
-            b = best[j]
-            for e in range(j + 1, min(n, j + MAX_WORD) + 1):
-                w = text[j:e]
-                sc = words_get(w)
-                if sc is None:
-                    if e == j + 1:
-                        sc = UNKNOWN_HAN if is_han(w) else 0.0
-                    else:
-                        continue
-                if b + sc > best[e]:
-                    best[e] = b + sc
+        for j, e, sc in self._fixed_words(text):
+            v = best[j] + sc
+            if v > best[e]:
+                best[e] = v
         memo[text] = best
         return best
 
+    def _fixed_words(self, text: str) -> list[tuple[int, int, float]]:
+        """Every word of ``text`` as (start, end, score), by start then end; one-character words always."""
+        words_get = self.words.get
+        follow = self._follow
+        fixed = self._fixed
+        n = len(text)
+        edges = []
+        for j in range(n):
+            ch = text[j]
+            edges.append((j, j + 1, fixed[ch]))
+            e = j + 1
+            while e < n and e - j < MAX_WORD:
+                if text[e] not in follow[text[e - 1]]:
+                    break
+                e += 1
+                sc = words_get(text[j:e])
+                if sc is not None:
+                    edges.append((j, e, sc))
+        return edges
+
     def _suffix_scores(self, text: str) -> list[float]:
-        """``out[b]``: the best segmentation score of ``text[b:]`` (memoized)."""
+        """``out[b]``: the best segmentation score of ``text[b:]`` (memoized).
+
+        Each suffix is segmented left to right, like :meth:`_segment_scores`,
+        but the substrings' scores are looked up once for all suffixes.
+        """
         memo = self._suffix_cache
         got = memo.get(text)
-        if got is None:
-            got = memo[text] = [self._segment_scores(text[b:])[-1] for b in range(len(text) + 1)]
+        if got is not None:
+            return got
+        n = len(text)
+        edges = self._fixed_words(text)
+        got = []
+        for b in range(n + 1):
+            best = [0.0] + [-1e18] * (n - b)
+            for j, e, sc in edges:
+                if j >= b:
+                    v = best[j - b] + sc
+                    if v > best[e - b]:
+                        best[e - b] = v
+            got.append(best[-1])
+        memo[text] = got
         return got
 
     def _solve_one(self, left: str, cands: tuple[str, ...], right: str, flag: int) -> tuple[tuple[str, float], ...]:
         """One damaged slot between fixed characters: max-marginals in closed form.
 
         For a candidate ``c``, every path is: a segmentation of ``left[:a]``, one
-        word ``left[a:] + c + right[:b]``, a segmentation of ``right[b:]``. The
-        candidates are scored together per left part, so the dictionary lookups
-        run in C.
+        word ``left[a:] + c + right[:b]``, a segmentation of ``right[b:]``. Only
+        candidates that can follow the left part inside a word are looked up,
+        and only those that begin a longer word are followed into the right context.
         """
         words_get = self.words.get
         prefixes = self.prefixes
-        in_prefixes = prefixes.__contains__
+        follow = self._follow
         la = self._segment_scores(left)
         rb = self._suffix_scores(right)
         nl = len(left)
         lr = len(right)
         r0 = rb[0]
         tops = [la[nl] + r0 + sc for sc in self._singles(cands, flag)]
-        parts = [("", la[nl])]
-        parts.extend((left[a:], la[a]) for a in range(max(0, nl - MAX_WORD + 1), nl) if left[a:] in prefixes)
-        for lpart, score_left in parts:
-            if lpart:
-                ws = [lpart + c for c in cands]
-                for k, sc in enumerate(map(words_get, ws)):
-                    if sc is not None and score_left + sc + r0 > tops[k]:
-                        tops[k] = score_left + sc + r0
-            else:
-                ws = list(cands)
-            room = MAX_WORD - len(lpart) - 1
-            if room <= 0 or not lr:
+        if lr:
+            x = right[0]
+            for k in self._alive(cands):
+                if x in follow[cands[k]]:
+                    self._extend_right(tops, k, cands[k], la[nl], right, rb, MAX_WORD - 1)
+        for a in range(max(0, nl - MAX_WORD + 1), nl):
+            lpart = left[a:]
+            if lpart not in prefixes:
                 continue
-            for k, alive in enumerate(map(in_prefixes, ws)):
-                if not alive:
+            hits = follow[lpart[-1]].intersection(cands)
+            if not hits:
+                continue
+            score_left = la[a]
+            room = MAX_WORD - len(lpart) - 1
+            for k, c in enumerate(cands):
+                if c not in hits:
                     continue
-                w = ws[k]
-                b = 0
-                while b < room and b < lr:
-                    w += right[b]
-                    b += 1
-                    sc = words_get(w)
-                    if sc is not None and score_left + sc + rb[b] > tops[k]:
-                        tops[k] = score_left + sc + rb[b]
-                    if w not in prefixes:
-                        break
-        return _ranked(dict(zip(cands, tops)))
+                w = lpart + c
+                sc = words_get(w)
+                if sc is not None and score_left + sc + r0 > tops[k]:
+                    tops[k] = score_left + sc + r0
+                if room > 0 and lr and w in prefixes:
+                    self._extend_right(tops, k, w, score_left, right, rb, room)
+        return _ranked(cands, tops)
+
+    def _extend_right(self, tops: list[float], k: int, w: str, score_left: float, right: str, rb: list[float], room: int) -> None:
+        """Words ``w + right[:b]`` (``w`` begins a word, ``b <= room``): raise ``tops[k]``."""
+        words_get = self.words.get
+        prefixes = self.prefixes
+        follow = self._follow
+        lr = len(right)
+        b = 0
+        while b < room and b < lr:
+            x = right[b]
+            if x not in follow[w[-1]]:
+                return
+            w += x
+            b += 1
+            sc = words_get(w)
+            if sc is not None and score_left + sc + rb[b] > tops[k]:
+                tops[k] = score_left + sc + rb[b]
+            if w not in prefixes:
+                return
+
+    def _alive(self, cands: tuple[str, ...]) -> tuple[int, ...]:
+        """Indices of the candidates that begin a longer word (memoized per candidate set)."""
+        got = self._alive_cache.get(cands)
+        if got is None:
+            got = self._alive_cache[cands] = tuple(compress(range(len(cands)), map(self.prefixes.__contains__, cands)))
+        return got
 
     def _solve(self, window: tuple, wflags: tuple[int, ...]) -> list[tuple[int, tuple[tuple[str, float], ...]]]:
-        """Viterbi with max-marginals over one window of the lattice (several damaged slots)."""
+        """Viterbi with max-marginals over one window of the lattice (several damaged slots).
+
+        Single-character words are kept apart from longer ones: at a damaged
+        slot they are a dozen edges that differ only in their score, so the
+        forward and backward passes need only their best, and a candidate's
+        max-marginal as a word of its own is ``alpha[i] + single + beta[i + 1]``.
+        Only the few dictionary words of two or more characters are real edges.
+        """
         m = len(window)
         words_get = self.words.get
         in_prefixes = self.prefixes.__contains__
-        options: list[tuple[str, ...]] = []
-        damaged_at: dict[int, int] = {}
+        follow = self._follow
+        fixed = self._fixed
+        best1 = [0.0] * m  # best single-character score per position
+        damaged: list[tuple[int, tuple[str, ...], tuple[float, ...]]] = []
+        words: list[tuple[int, int, str, float]] = []  # (start, end, word, score), by start
         fi = 0
-        for i, s in enumerate(window):
-            if s.__class__ is str:
-                options.append((s,))
-            else:
-                options.append(s)
-                damaged_at[i] = wflags[fi]
-                fi += 1
-        # edges_at[j]: the words starting at j, as (end, word, score).
-        edges_at: list[list[tuple[int, str, float]]] = []
         for j in range(m):
-            opts = options[j]
-            if j in damaged_at:
-                here = [(j + 1, c, sc) for c, sc in zip(opts, self._singles(opts, damaged_at[j]))]
+            s = window[j]
+            if s.__class__ is str:
+                best1[j] = fixed[s]
+                if j + 1 == m:
+                    continue
+                nxt = window[j + 1]
+                if nxt.__class__ is str:
+                    if nxt not in follow[s]:
+                        continue
+                elif follow[s].isdisjoint(nxt):
+                    continue
+                if not in_prefixes(s):
+                    continue
+                frontier = [s]
             else:
-                c = opts[0]
-                sc = words_get(c)
-                if sc is None:
-                    sc = UNKNOWN_HAN if is_han(c) else 0.0
-                here = [(j + 1, c, sc)]
-            frontier = [c for c in opts if in_prefixes(c)]
+                scores = self._singles(s, wflags[fi])
+                fi += 1
+                damaged.append((j, s, scores))
+                best1[j] = max(scores)
+                frontier = [s[k] for k in self._alive(s)]
             end = j + 1
             while frontier and end < m and end - j < MAX_WORD:
-                nxt_chars = options[end]
+                nxt = window[end]
                 end += 1
-                if len(nxt_chars) == 1:
-                    c = nxt_chars[0]
-                    cand = [p + c for p in frontier]
+                if nxt.__class__ is str:
+                    cand = [p + nxt for p in frontier if nxt in follow[p[-1]]]
                 else:
-                    cand = [p + c for p in frontier for c in nxt_chars]
-                here.extend([(end, w, sc) for w, sc in zip(cand, map(words_get, cand)) if sc is not None])
+                    cand = []
+                    for p in frontier:
+                        hits = follow[p[-1]].intersection(nxt)
+                        if hits:
+                            cand += [p + c for c in nxt if c in hits]
+                if not cand:
+                    break
+                for w, sc in zip(cand, map(words_get, cand)):
+                    if sc is not None:
+                        words.append((j, end, w, sc))
                 frontier = list(filter(in_prefixes, cand))
-            edges_at.append(here)
         neg = -1e18
         alpha = [neg] * (m + 1)
         alpha[0] = 0.0
-        for j in range(m):
-            a = alpha[j]
-            for e, _w, sc in edges_at[j]:
-                v = a + sc
-                if v > alpha[e]:
-                    alpha[e] = v
         beta = [neg] * (m + 1)
         beta[m] = 0.0
-        for j in range(m - 1, -1, -1):
-            beta[j] = max([sc + beta[e] for e, _w, sc in edges_at[j]])
+        if not words:
+            for j in range(m):
+                alpha[j + 1] = alpha[j] + best1[j]
+            for j in range(m - 1, -1, -1):
+                beta[j] = best1[j] + beta[j + 1]
+        else:
+            by_end = sorted(words, key=itemgetter(1))
+            k = 0
+            nw = len(by_end)
+            for j in range(m):
+                # alpha[j] is final once every word ending at j was seen.
+                while k < nw and by_end[k][1] == j:
+                    st, _e, _w, sc = by_end[k]
+                    v = alpha[st] + sc
+                    if v > alpha[j]:
+                        alpha[j] = v
+                    k += 1
+                v = alpha[j] + best1[j]
+                if v > alpha[j + 1]:
+                    alpha[j + 1] = v
+            while k < nw:
+                st, _e, _w, sc = by_end[k]
+                v = alpha[st] + sc
+                if v > alpha[m]:
+                    alpha[m] = v
+                k += 1
+            k = len(words) - 1
+            for j in range(m - 1, -1, -1):
+                b = best1[j] + beta[j + 1]
+                while k >= 0 and words[k][0] == j:
+                    _s, e, _w, sc = words[k]
+                    v = sc + beta[e]
+                    if v > b:
+                        b = v
+                    k -= 1
+                beta[j] = b
         out = []
-        for i in damaged_at:
-            d: dict[str, float] = {}
-            for j in range(max(0, i - MAX_WORD + 1), i + 1):
-                a = alpha[j]
-                k = i - j
-                for e, w, sc in edges_at[j]:
-                    if e > i:
-                        tot = a + sc + beta[e]
-                        c = w[k]
-                        if tot > d.get(c, neg):
-                            d[c] = tot
-            out.append((i, _ranked(d)))
+        for i, cands, scores in damaged:
+            a = alpha[i]
+            b = beta[i + 1]
+            tops = [a + sc + b for sc in scores]
+            for j, e, w, sc in words:
+                if j <= i < e:
+                    tot = alpha[j] + sc + beta[e]
+                    k = cands.index(w[i - j])
+                    if tot > tops[k]:
+                        tops[k] = tot
+            out.append((i, _ranked(cands, tops)))
         return out
 
 
-def _ranked(scores: dict[str, float], keep: int = 6) -> tuple[tuple[str, float], ...]:
-    """Max-marginal log scores to probabilities, best first (at most ``keep``)."""
-    top = max(scores.values())
-    exp = math.exp
-    # Candidates 25 nats behind weigh nothing; skip their exp().
-    weights = [(exp(v - top), c) for c, v in scores.items() if v > top - 25.0]
-    z = sum(w for w, _c in weights)
-    weights.sort(reverse=True)
-    return tuple((c, w / z) for w, c in weights[:keep])
+class _FixedScores(dict):
+    """Character -> its score as a known character of the line: its word score, else
+    ``UNKNOWN_HAN`` for a Han character and 0 for anything else (filled on first use)."""
+
+    __slots__ = ("words",)
+
+    def __init__(self, words: Mapping[str, float]) -> None:
+        super().__init__()
+        self.words = words
+
+    def __missing__(self, ch: str) -> float:
+        sc = self.words.get(ch)
+        if sc is None:
+            sc = UNKNOWN_HAN if is_han(ch) else 0.0
+        self[ch] = sc
+        return sc
+
+
+class _Follow(dict):
+    """Character -> frozenset of the characters that follow it inside some word, built on first use."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: Mapping[str, str]) -> None:
+        super().__init__()
+        self.raw = raw
+
+    def __missing__(self, ch: str) -> frozenset[str]:
+        got = self[ch] = frozenset(self.raw.get(ch, ""))
+        return got
+
+
+def _ranked(cands: Sequence[str], scores: Sequence[float], keep: int = 6) -> tuple[tuple[str, float], ...]:
+    """Max-marginal log scores of ``cands`` to probabilities, best first (at most ``keep``).
+
+    Candidates 25 nats or more behind the best weigh nothing and are left out.
+    Equal scores keep the candidates' order (descending code points, see
+    ``LanguageModel._prepare``).
+    """
+    top = max(scores)
+    cut = top - 25.0
+    order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
+    n = len(order)
+    while scores[order[n - 1]] <= cut:
+        n -= 1
+    if n == 1:
+        return ((cands[order[0]], 1.0),)
+    del order[n:]
+    weights = list(map(math.exp, map((-top).__add__, map(scores.__getitem__, order))))
+    z = sum(weights)
+    return tuple(zip(map(cands.__getitem__, order[:keep]), [w / z for w in weights[:keep]]))
 
 
 def _han_runs(text: str) -> list[str]:
@@ -620,10 +817,12 @@ def load(lang: str | None = "zh-Hans") -> LanguageModel:
         for length, ws in by_length.items():
             if length > k:
                 prefixes.update(map(cut, ws))
+    follow = _proto_follow(words)
     return LanguageModel(
         script,
         words,
         prefixes,
+        follow=follow,
         locative=classes.get("f", frozenset()),
         classifier=classes.get("q", frozenset()),
         adjective=classes.get("a", frozenset()),
@@ -767,3 +966,12 @@ if __name__ == "__main__":  # pragma: no cover
     else:
         print("usage: python -m transkit.langmodel build", file=sys.stderr)
         sys.exit(2)
+
+
+def _proto_follow(words):
+    import collections
+    nx = collections.defaultdict(set)
+    for w in words:
+        for k in range(len(w) - 1):
+            nx[w[k]].add(w[k + 1])
+    return {c: "".join(sorted(v)) for c, v in nx.items()}

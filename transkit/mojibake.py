@@ -38,12 +38,10 @@ from __future__ import annotations
 import codecs
 import enum
 import re
-import threading
-import unicodedata
-from dataclasses import dataclass, field
+from _thread import _local
 from functools import lru_cache
 from itertools import combinations, product
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     from transkit.langmodel import LanguageModel
@@ -78,8 +76,7 @@ SINGLE_BYTE_CODECS = ("cp1252", "cp1254", "latin-1", "cp1250", "cp1251", "mac_ro
 SOFT_HYPHEN = 0xAD  # U+00AD in every code page above but Mac OS Roman: invisible, often stripped
 
 
-@dataclass(frozen=True)
-class Damage:
+class Damage(NamedTuple):
     """One damaged run inside one line.
 
     ``start``/``end`` are 0-based code-point columns of the damaged text in the
@@ -127,8 +124,7 @@ class Damage:
 # --------------------------------------------------------------------------- #
 
 
-@dataclass(frozen=True)
-class SingleByteCodec:
+class SingleByteCodec(NamedTuple):
     """A one-byte code page seen from the side of its victims."""
 
     name: str
@@ -146,10 +142,9 @@ def single_byte(name: str) -> SingleByteCodec:
     high = []
     table: dict[int, int] = {}
     dropped = []
-    for b in range(0x80, 0x100):
-        try:
-            ch = bytes([b]).decode(name)
-        except UnicodeDecodeError:
+    # One byte, one character: a single decode, U+FFFD where a byte is undefined.
+    for b, ch in zip(range(0x80, 0x100), bytes(range(0x80, 0x100)).decode(name, errors="replace")):
+        if ch == "\ufffd":
             # Undefined: Windows' own decoder passes it through as the C1 control
             # of the same number ("sloppy" decoding); most other tools drop it.
             ch = chr(b)
@@ -192,7 +187,7 @@ def encode_single_byte(text: str, codec: SingleByteCodec) -> bytes | None:
         return None
 
 
-_tls = threading.local()
+_tls = _local()  # threading.local without importing threading
 
 
 def _record_error(exc: UnicodeDecodeError):
@@ -239,9 +234,18 @@ def is_truncated(seq: bytes) -> bool:
     return need > 0 and len(seq) - 1 < need and all(0x80 <= b <= 0xBF for b in seq[1:])
 
 
+def _category(ch: str) -> str:
+    """``unicodedata.category``, imported on first use (the lint path rarely needs it)."""
+    global _category
+    import unicodedata
+
+    _category = unicodedata.category
+    return _category(ch)
+
+
 def plausible_char(ch: str) -> bool:
     """Whether ``ch`` is something a document could contain (assigned, not a control or private use)."""
-    cat = unicodedata.category(ch)
+    cat = _category(ch)
     return cat not in ("Cn", "Co", "Cs", "Cc") and ch not in "\ufffd\ufeff"
 
 
@@ -312,19 +316,30 @@ def _target_ok(ch: str, codec: str) -> bool:
 
 
 _PREFILTERS: dict[str, re.Pattern] = {}
+_CHARSETS: dict[str, frozenset[str]] = {}
+# Patterns compiled on first use: a class over a wide range of code points
+# costs milliseconds to compile, which every `transkit lint` would pay at import.
+_PATTERNS: dict[str, str] = {}
 
 
-def _latin_prefilter() -> re.Pattern:
-    """A lead-byte character followed by a continuation-byte character, in some code page.
+def _re(name: str) -> re.Pattern:
+    pat = _PREFILTERS.get(name)
+    if pat is None:
+        pat = _PREFILTERS[name] = re.compile(_PATTERNS[name])
+    return pat
+
+
+def _latin_chars() -> tuple[frozenset[str], frozenset[str]]:
+    """Lead-byte and continuation-byte characters of the single-byte code pages (built on first use).
 
     Two-byte leads are left out where their decodings never count as evidence
     (Mac OS Roman's are ¬ √ “ — …; Windows-1251's are Cyrillic capitals but Р and
     С), so that Chinese "——" or Russian "«Слово»" costs nothing.
     """
-    pat = _PREFILTERS.get("latin")
-    if pat is None:
-        leads: set[str] = set()
-        conts: set[str] = set()
+    leads = _CHARSETS.get("latin-leads")
+    if leads is None:
+        lead_set: set[str] = set()
+        cont_set: set[str] = set()
         for name in SINGLE_BYTE_CODECS:
             c = single_byte(name)
             lead2 = c.lead2
@@ -332,36 +347,120 @@ def _latin_prefilter() -> re.Pattern:
                 lead2 = ""
             elif name == "cp1251":
                 lead2 = c.high[0x50:0x52]
-            leads.update(lead2 + c.lead3 + c.lead4)
-            conts.update(c.cont)
+            lead_set.update(lead2 + c.lead3 + c.lead4)
+            cont_set.update(c.cont)
+        lead_set.discard("\x00")
+        cont_set.discard("\x00")
+        _CHARSETS["latin-conts"] = frozenset(cont_set)
+        leads = _CHARSETS["latin-leads"] = frozenset(lead_set)
+    return leads, _CHARSETS["latin-conts"]
+
+
+def _cjk_chars() -> frozenset[str]:
+    """Characters that begin UTF-8 Chinese read as GBK or Big5 (built on first use)."""
+    chars = _CHARSETS.get("cjk")
+    if chars is None:
+        found: set[str] = set()
+        # Lead bytes of CJK ideographs (E4-E9), CJK and full-width punctuation
+        # (E3, EF), general punctuation (E2) and emoji (F0), each followed by a
+        # continuation byte, read as one two-byte character.
+        for lead in (0xE2, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF, 0xF0):
+            for enc in ("gb18030", "big5"):
+                pairs = b"".join(bytes([lead, trail]) for trail in range(0x80, 0xC0))
+                try:
+                    found.update(pairs.decode(enc))  # every pair defined: one character each
+                except UnicodeDecodeError:
+                    for trail in range(0x80, 0xC0):
+                        try:
+                            found.add(bytes([lead, trail]).decode(enc))
+                        except UnicodeDecodeError:
+                            pass
+        found.discard("\x00")
+        chars = _CHARSETS["cjk"] = frozenset(found)
+    return chars
+
+
+def latin_leads() -> frozenset[str]:
+    """Characters of a lead byte in some single-byte code page (see :func:`suspect_chars`)."""
+    return _latin_chars()[0]
+
+
+def _latin_prefilter() -> re.Pattern:
+    """A lead-byte character followed by a continuation-byte character, in some code page."""
+    pat = _PREFILTERS.get("latin")
+    if pat is None:
+        leads, conts = _latin_chars()
         # A continuation byte a lossless reader kept raw is a lone surrogate.
         pat = _PREFILTERS["latin"] = re.compile(f"[{_class(leads)}][{_class(conts)}\udc80-\udcbf]")
     return pat
 
 
-def _cjk_prefilter() -> re.Pattern:
-    """Characters that begin UTF-8 Chinese read as GBK or Big5, lone surrogates, U+FFFD."""
-    pat = _PREFILTERS.get("cjk")
-    if pat is None:
-        chars: set[str] = set()
-        # Lead bytes of CJK ideographs (E4-E9), CJK and full-width punctuation
-        # (E3, EF), general punctuation (E2) and emoji (F0).
-        for lead in (0xE2, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF, 0xF0):
-            for trail in range(0x80, 0xC0):
-                for enc in ("gb18030", "big5"):
-                    try:
-                        chars.add(bytes([lead, trail]).decode(enc))
-                    except UnicodeDecodeError:
-                        pass
-        pat = _PREFILTERS["cjk"] = re.compile(f"[{_class(chars)}\udc80-\udcff\ufffd]")
-    return pat
+def _cjk_suspects() -> frozenset[str]:
+    """What UTF-8 Chinese read as GBK or Big5 shows first: those characters, raw bytes kept as lone surrogates, U+FFFD."""
+    chars = _CHARSETS.get("cjk+")
+    if chars is None:
+        chars = _CHARSETS["cjk+"] = _cjk_chars() | frozenset(map(chr, range(0xDC80, 0xDD00))) | {"\ufffd"}
+    return chars
+
+
+def _has_cjk(text: str) -> bool:
+    """The GBK/Big5 prefilter: one C-level pass over ``text`` against :func:`_cjk_suspects`."""
+    return not _cjk_suspects().isdisjoint(text)
+
+
+_MARKER_CHARS = frozenset("锟錕嚙烫燙屯昍迋\ufffd")
+
+
+def suspect_chars(chars: frozenset[str]) -> frozenset[str]:
+    """The characters of a document (``Document.chars``) that any accident's damage begins with.
+
+    Empty for almost every clean document: then no line of it can look
+    damaged (:func:`looks_damaged`), and nothing needs to be read line by line.
+    Raw bytes kept as lone surrogates and U+FFFD count too.
+
+        >>> sorted(suspect_chars(frozenset("純中文的句子。")))
+        []
+        >>> sorted(suspect_chars(frozenset("æ‡‰ç”¨")))
+        ['æ', 'ç']
+    """
+    if all(c < "\x80" for c in chars):
+        return frozenset()
+    return (chars & _latin_chars()[0]) | (chars & _cjk_suspects()) | (chars & _MARKER_CHARS)
+
+
+def lines_with(text: str, chars: Iterable[str], starts: Sequence[int]) -> set[int]:
+    """1-based numbers of the lines of ``text`` that hold any of ``chars``.
+
+    ``starts`` are the offsets at which lines begin (``starts[0] == 0``). Each
+    character is found with ``str.find``, so a few rare characters cost a few
+    scans of the text, not a test of every line.
+    """
+    out: set[int] = set()
+    find = text.find
+    last = len(starts)
+    for ch in chars:
+        pos = find(ch)
+        while pos >= 0:
+            # The line holding ``pos``: the number of line starts at or before it.
+            lo, hi = 0, last
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if starts[mid] <= pos:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            n = lo
+            out.add(n)
+            # Skip to the next line: one hit per line is enough.
+            nxt = starts[n] if n < len(starts) else len(text)
+            pos = find(ch, nxt)
+    return out
 
 
 # 锟斤拷: U+FFFD's UTF-8 bytes read as GBK (錕斤拷 after conversion to Traditional,
 # 嚙踝蕭 read as Big5); 烫烫烫 / 屯屯屯: MSVC's 0xCC / 0xCD fill of uninitialized
 # memory read as GBK (昍昍昍 / 迋迋迋 as Big5, 燙燙燙 converted).
-_MARKERS = re.compile(r"(?:锟斤拷|錕斤拷|嚙踝蕭)+|(?:锟斤|錕斤)|烫{3,}|燙{3,}|屯{3,}|昍{3,}|迋{3,}|\ufffd{2,}")
-_MARKER_START = re.compile("[锟錕嚙烫燙屯昍迋\ufffd]")
+_PATTERNS["markers"] = r"(?:锟斤拷|錕斤拷|嚙踝蕭)+|(?:锟斤|錕斤)|烫{3,}|燙{3,}|屯{3,}|昍{3,}|迋{3,}|\ufffd{2,}"
 
 
 def _class(chars: Iterable[str]) -> str:
@@ -387,11 +486,11 @@ def looks_damaged(line: str) -> bool:
     """
     if line.isascii():
         return False
-    return bool(_latin_prefilter().search(line) or _cjk_prefilter().search(line) or _has_marker(line))
+    return bool(_latin_prefilter().search(line) or _has_cjk(line) or _has_marker(line))
 
 
 def _has_marker(text: str) -> bool:
-    return _MARKER_START.search(text) is not None and _MARKERS.search(text) is not None
+    return not _MARKER_CHARS.isdisjoint(text) and _re("markers").search(text) is not None
 
 
 # --------------------------------------------------------------------------- #
@@ -399,18 +498,23 @@ def _has_marker(text: str) -> bool:
 # --------------------------------------------------------------------------- #
 
 
-@dataclass
 class _Run:
     """A stretch of a line re-decoded through one accident."""
 
-    start: int
-    end: int
-    accident: Accident
-    codec: str
-    pieces: list  # str (fixed text) or tuple[str, ...] (candidates) per output character
-    good: int  # evidence: plausible decoded characters
-    lossy: int  # truncated sequences explained by dropped bytes
-    layers: int = 1
+    __slots__ = ("start", "end", "accident", "codec", "pieces", "good", "lossy", "layers")
+
+    def __init__(self, start: int, end: int, accident: Accident, codec: str, pieces: list, good: int, lossy: int, layers: int = 1) -> None:
+        self.start = start
+        self.end = end
+        self.accident = accident
+        self.codec = codec
+        self.pieces = pieces  # str (fixed text) or tuple[str, ...] (candidates) per output character
+        self.good = good  # evidence: plausible decoded characters
+        self.lossy = lossy  # truncated sequences explained by dropped bytes
+        self.layers = layers
+
+    def __repr__(self) -> str:
+        return f"_Run({self.start}, {self.end}, {self.accident}, {self.codec!r}, good={self.good}, lossy={self.lossy}, layers={self.layers})"
 
     @property
     def text_if_lossless(self) -> str | None:
@@ -431,7 +535,7 @@ def _decode_single_byte_run(text: str, codec: SingleByteCodec, fill: bytes) -> t
     if data is None or _PLANE15.search(data):
         return None
     decoded, errors = decode_utf8_marked(data)
-    if not errors and not _ODD.search(decoded):
+    if not errors and not _re("odd").search(decoded):
         # The common case: every character decoded to CJK or ASCII.
         good = len(decoded) - len(decoded.encode("ascii", "ignore"))
         return [(ch, 1 if ch < "\x80" else 3) for ch in decoded], good, 0, 0
@@ -459,7 +563,7 @@ def _decode_single_byte_run(text: str, codec: SingleByteCodec, fill: bytes) -> t
 
 
 # Anything but ASCII and three-byte CJK ideographs / CJK punctuation: worth a closer look.
-_ODD = re.compile("[^\x00-\x7f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_PATTERNS["odd"] = "[^\x00-\x7f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
 
 
 @lru_cache(maxsize=8192)
@@ -505,8 +609,8 @@ def _whole_line(line: str, name: str, lossy_ok: bool) -> _Run | None:
     if data is None or _PLANE15.search(data):
         return None
     decoded, errors = decode_utf8_marked(data)
-    if _ODD.search(decoded) is not None:
-        for m in _ODD.finditer(decoded):
+    if _re("odd").search(decoded) is not None:
+        for m in _re("odd").finditer(decoded):
             ch = m.group()
             if not _is_placeholder(ch) and not _target_ok(ch, name):
                 return None
@@ -596,8 +700,7 @@ def _cjk_runs(line: str, offset: int, model_getter, prefer: str | None = None) -
     only be about as probable, so that "Andr茅" (a real character) becomes André.
     """
     out: list[_Run] = []
-    pre = _cjk_prefilter()
-    if not pre.search(line):
+    if not _has_cjk(line):
         return out
     # A Chinese run read as GBK can swallow one ASCII character as the trail of
     # its last byte pair, so runs extend over non-space ASCII next to them.
@@ -664,7 +767,7 @@ def _cjk_whole_line(line: str, prefer: str | None) -> _Run | None:
             decoded = data.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if decoded == line or _ODD.search(decoded) and any(not plausible_char(c) for c in _ODD.findall(decoded)):
+        if decoded == line or _re("odd").search(decoded) and any(not plausible_char(c) for c in _re("odd").findall(decoded)):
             continue
         good = len(decoded) - len(decoded.encode("ascii", "ignore"))
         if good >= _SURE and len(decoded) < len(line):
@@ -689,6 +792,14 @@ def _decode_cjk_run(run: str, enc: str) -> tuple[list, int, int, int, int] | Non
     U+FFFD stands for one byte the first decoder rejected; lone surrogates are
     bytes it kept raw. Returns (pieces, good, lossy, bad, han) or ``None``.
     """
+    if "\ufffd" not in run:
+        # The common case: a stretch of real text. One invalid byte rejects the
+        # reading, so try the strict decode before building anything.
+        try:
+            data = run.encode(enc, errors="surrogateescape")
+            data.decode("utf-8")
+        except UnicodeError:
+            return None
     parts: list[int] = []
     src_han = 0
     for chunk in re.split("(\ufffd)", run):
@@ -702,7 +813,7 @@ def _decode_cjk_run(run: str, enc: str) -> tuple[list, int, int, int, int] | Non
         except UnicodeEncodeError:
             return None
         parts.extend(data)
-        src_han += len(_HAN_CHAR.findall(chunk))
+        src_han += len(_re("han").findall(chunk))
     if _CJK_UNKNOWN not in parts:
         data = bytes(parts)
         try:
@@ -817,9 +928,29 @@ def _expand(options: list[list[int]]) -> tuple[str, ...]:
 
 # Characters that GBK/Big5 confusions scatter between ideographs: kana, bopomofo,
 # Greek, Cyrillic, box drawing, private use, compatibility forms, U+FFFD.
-_SIGN = "\u0391-\u03c9\u0401-\u0451\u2500-\u257f\u3041-\u30ff\u3105-\u312f\ue000-\uf8ff\ufe30-\ufe4f\ufffd\udc80-\udcff"
-_SWAP_SIGNS = re.compile(f"[\u4e00-\u9fff][{_SIGN}]|[{_SIGN}][\u4e00-\u9fff]")
-_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_SIGN_RANGES = (
+    (0x0391, 0x03C9),  # Greek
+    (0x0401, 0x0451),  # Cyrillic
+    (0x2500, 0x257F),  # box drawing
+    (0x3041, 0x30FF),  # kana
+    (0x3105, 0x312F),  # bopomofo
+    (0xE000, 0xF8FF),  # private use
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFFFD, 0xFFFD),  # U+FFFD
+    (0xDC80, 0xDCFF),  # raw bytes kept as lone surrogates
+)
+_SIGN = "".join(f"{chr(lo)}-{chr(hi)}" if hi > lo else chr(lo) for lo, hi in _SIGN_RANGES)
+_PATTERNS["swap"] = f"[\u4e00-\u9fff][{_SIGN}]|[{_SIGN}][\u4e00-\u9fff]"
+
+
+def _sign_chars() -> frozenset[str]:
+    """The characters of ``_SIGN`` as a set (built on first use)."""
+    got = _CHARSETS.get("sign")
+    if got is None:
+        got = _CHARSETS["sign"] = frozenset().union(*(map(chr, range(lo, hi + 1)) for lo, hi in _SIGN_RANGES))
+    return got
+
+_PATTERNS["han"] = r"[\u4e00-\u9fff]"
 
 
 def swap_suspect(text: str, lang: str | None = None) -> bool:
@@ -830,12 +961,13 @@ def swap_suspect(text: str, lang: str | None = None) -> bool:
     """
     if text.isascii():
         return False
-    signs = 0
-    for _m in _SWAP_SIGNS.finditer(text):
-        signs += 1
-        if signs >= 3:
-            return True
-    han = set(_HAN_CHAR.findall(text))
+    if not _sign_chars().isdisjoint(text):
+        signs = 0
+        for _m in _re("swap").finditer(text):
+            signs += 1
+            if signs >= 3:
+                return True
+    han = {c for c in set(text) if "\u4e00" <= c <= "\u9fff"}
     if len(han) < 6:
         return False
     # Characters common in neither script (outside GB2312 and Big5's first level):
@@ -853,26 +985,59 @@ def swap_suspect(text: str, lang: str | None = None) -> bool:
     return False
 
 
-def swap_possible(text: str) -> bool:
+def swap_possible(text: str, chars: frozenset[str] | None = None) -> bool:
     """Document-level gate for :func:`swap_suspect`: a few rare characters or odd symbols at all.
 
     A clean document has at most one or two distinct characters that are common
     in neither GB2312 nor Big5's first level; a GBK/Big5 confusion brings dozens.
+    ``chars`` is the document's set of characters when the caller has it.
     """
     if text.isascii():
         return False
-    if len(_SWAP_SIGNS.findall(text)) >= 3:
+    if chars is None:
+        chars = frozenset(text)
+    # A sign next to an ideograph needs a sign somewhere: test the few distinct
+    # characters before scanning the text.
+    if not _sign_chars().isdisjoint(chars) and len(_re("swap").findall(text)) >= 3:
         return True
+    # Characters already found common (or not ideographs) are skipped with one
+    # C-level set difference: a process that lints many files tests each once.
+    new = chars.difference(_NOT_RARE)
+    han = [c for c in new if "\u4e00" <= c <= "\u9fff"]
+    _NOT_RARE.update(new.difference(han))
+    if not han:
+        return False
+    # One GB2312 encoding of all of them finds the few that need a closer look.
+    outside = _unencodable("".join(han), "gb2312")
+    _NOT_RARE.update(new.difference(outside))
     rare = 0
-    for c in set(_HAN_CHAR.findall(text)):
+    for c in outside:
         if _rare_in_both(c):
             rare += 1
             if rare >= 4:
                 return True
+        else:
+            _NOT_RARE.add(c)
     return False
 
 
+def _unencodable(text: str, encoding: str) -> set[str]:
+    """The characters of ``text`` that ``encoding`` cannot encode (one encoder pass)."""
+    _tls.spans = []
+    text.encode(encoding, errors="transkit-unencodable")
+    return {text[i] for s, e in _tls.spans for i in range(s, e)}
+
+
+def _record_unencodable(exc: UnicodeEncodeError):
+    _tls.spans.append((exc.start, exc.end))
+    return ("", exc.end)
+
+
+codecs.register_error("transkit-unencodable", _record_unencodable)
+
+
 _RARE: dict[str, bool] = {}
+_NOT_RARE: set[str] = set()  # characters swap_possible found to be no evidence
 
 
 def _rare_in_both(ch: str) -> bool:
@@ -968,12 +1133,17 @@ def _other_model(lm, dst: str):
 # --------------------------------------------------------------------------- #
 
 
-@dataclass
 class LineScan:
     """What :func:`scan_line` found in one line, before any language-model choice."""
 
-    runs: list[_Run] = field(default_factory=list)
-    markers: list[tuple[int, int, str]] = field(default_factory=list)
+    __slots__ = ("runs", "markers")
+
+    def __init__(self, runs: list[_Run] | None = None, markers: list[tuple[int, int, str]] | None = None) -> None:
+        self.runs = [] if runs is None else runs
+        self.markers = [] if markers is None else markers  # (start, end, text)
+
+    def __repr__(self) -> str:
+        return f"LineScan(runs={self.runs!r}, markers={self.markers!r})"
 
 
 def scan_line(
@@ -1022,7 +1192,7 @@ def scan_line(
 def _scan_segment(text: str, offset: int, res: LineScan, prefer, lossy_ok, lossy_only, model_getter, swap_lang, cjk_prefer=None) -> None:
     if text.isascii():
         return
-    markers = [(m.start(), m.end(), m.group()) for m in _MARKERS.finditer(text)] if _MARKER_START.search(text) else []
+    markers = [(m.start(), m.end(), m.group()) for m in _re("markers").finditer(text)] if not _MARKER_CHARS.isdisjoint(text) else []
     runs: list[_Run] = []
     if lossy_only or _latin_prefilter().search(text):
         found = _single_byte_line(text, prefer, lossy_ok)
@@ -1033,7 +1203,7 @@ def _scan_segment(text: str, offset: int, res: LineScan, prefer, lossy_ok, lossy
         runs.extend(_peel_layers(r) for r in found)
     if runs and all(r.start == 0 and r.end == len(text) for r in runs):
         pass  # the whole segment is explained already
-    elif _cjk_prefilter().search(text):
+    elif _has_cjk(text):
         for r in _cjk_runs(text, 0, model_getter, cjk_prefer):
             if not any(o.start < r.end and r.start < o.end for o in runs):
                 runs.append(r)
@@ -1130,8 +1300,7 @@ def _damages(line: str, scan: LineScan) -> list[Damage]:
 # --------------------------------------------------------------------------- #
 
 
-@dataclass(frozen=True)
-class CharChoice:
+class CharChoice(NamedTuple):
     """A character the language model chose where bytes were lost.
 
     ``column`` is 1-based in the *repaired* line; ``candidates`` are
@@ -1154,8 +1323,7 @@ class CharChoice:
         }
 
 
-@dataclass(frozen=True)
-class LineRepair:
+class LineRepair(NamedTuple):
     """One line after repair: its text, what was found, and the characters chosen."""
 
     text: str
@@ -1241,8 +1409,7 @@ def guess_script(text: str) -> str:
 # --------------------------------------------------------------------------- #
 
 
-@dataclass(frozen=True)
-class RepairResult:
+class RepairResult(NamedTuple):
     """A repaired document: new text, changed lines, damage found and characters guessed."""
 
     text: str
@@ -1264,8 +1431,7 @@ class RepairResult:
         return sum(self.text.splitlines()[n - 1].count("\ufffd") for n in self.changed_lines)
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """What a document's lines say about its accident, before any repair."""
 
     codec: str | None  # the single-byte code page that explains the most lines
@@ -1320,7 +1486,7 @@ def establish_cjk(lines: Iterable[str], model_getter, *, sample: int = 100, mini
     for line in lines:
         if seen >= sample:
             break
-        if line.isascii() or not _cjk_prefilter().search(line):
+        if line.isascii() or not _has_cjk(line):
             continue
         seen += 1
         for enc in {r.codec for r in _cjk_runs(line, 0, model_getter)}:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from itertools import accumulate
+from typing import TYPE_CHECKING, Iterable
 
 from transkit.checks.base import Check, register
 from transkit.diagnostics import Fix, Severity
@@ -94,22 +95,37 @@ def analyze(doc: "Document", ctx) -> _Analysis:
         return result
     from transkit import mojibake
 
+    # Document-level gate: the characters any damage begins with, from the
+    # document's cached character set. A clean document stops here.
+    chars = doc.chars
     swap_lang = ctx.lang if ctx.lang in ("zh-Hans", "zh-Hant", "zh-HK") else None
-    swap = mojibake.swap_possible(text)
-    if not swap and not mojibake.looks_damaged(text):
+    swap = mojibake.swap_possible(text, chars)
+    suspects = mojibake.suspect_chars(chars)
+    if not swap and not suspects:
         return result
     n_lines = doc.line_count
-    masked = [doc.masked(n) if doc.spans(n) else doc.body(n) for n in range(1, n_lines + 1)]
-    evidence = mojibake.establish_codec(masked)
+    starts = [0, *accumulate(map(len, doc.lines))][:n_lines]
+
+    def masked(n: int) -> str:
+        return doc.masked(n) if doc.spans(n) else doc.body(n)
+
+    # Only lines holding a lead character can show the evidence of a code page.
+    latin_leads = suspects & mojibake.latin_leads()
+    latin_lines = sorted(mojibake.lines_with(text, latin_leads, starts)) if latin_leads else []
+    evidence = mojibake.establish_codec(masked(n) for n in latin_lines)
     holder: dict = {}
 
     def model():
         if "lm" not in holder:
-            holder["lm"] = _model(doc, ctx, masked)
+            holder["lm"] = _model(doc, ctx, [masked(n) for n in range(1, n_lines + 1)])
         return holder["lm"]
 
-    for n in range(1, n_lines + 1):
-        line = masked[n - 1]
+    if evidence.lossy or swap:
+        visit: Iterable[int] = range(1, n_lines + 1)
+    else:
+        visit = sorted(mojibake.lines_with(text, suspects, starts))
+    for n in visit:
+        line = masked(n)
         if line.isascii():
             continue
         if not (evidence.lossy or mojibake.looks_damaged(line) or (swap and mojibake.swap_suspect(line, swap_lang))):
