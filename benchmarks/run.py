@@ -29,10 +29,15 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
 
 
-def _concat(tree: Path, lang: str, out: Path) -> Path:
+def _concat(tree: Path, lang: str, out: Path, at_least: int = 10_000_000) -> Path:
+    """One file of ``lang`` documents from the tree, repeated until it holds ``at_least`` bytes."""
+    parts = [p.read_bytes() for p in sorted((tree / "locales" / lang).glob("*.md"))]
+    written = 0
     with out.open("wb") as fh:
-        for p in sorted((tree / "locales" / lang).glob("*.md")):
-            fh.write(p.read_bytes())
+        while written < at_least:
+            for data in parts:
+                fh.write(data)
+                written += len(data)
     return out
 
 

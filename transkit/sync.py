@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+from collections import Counter
 import hashlib
 import json
 import re
@@ -69,8 +70,11 @@ def content_lines(text: str) -> list[str]:
 
 def fingerprint(text: str) -> str:
     """A short, stable digest of a section's content (see :func:`content_lines`)."""
-    data = "\n".join(content_lines(text)).encode("utf-8", errors="surrogateescape")
-    return hashlib.sha256(data).hexdigest()[:16]
+    return _digest(content_lines(text))
+
+
+def _digest(lines: Sequence[str]) -> str:
+    return hashlib.sha256("\n".join(lines).encode("utf-8", errors="surrogateescape")).hexdigest()[:16]
 
 
 def line_fingerprint(line: str) -> str:
@@ -372,7 +376,7 @@ class _Side:
 def _side(doc: Document, texts: list[str] | None = None) -> _Side:
     texts = texts if texts is not None else [s.text for s in doc.sections]
     lines = [content_lines(t) for t in texts]
-    fps = [hashlib.sha256("\n".join(ls).encode("utf-8", "surrogateescape")).hexdigest()[:16] for ls in lines]
+    fps = [_digest(ls) for ls in lines]
     heads = [ls[0].strip() if ls and not s.is_preamble else "" for s, ls in zip(doc.sections, lines)]
     return _Side(list(doc.sections), texts, lines, fps, heads)
 
@@ -383,8 +387,6 @@ def _title(s: Section) -> str:
 
 def _overlap(a: Sequence[str], b: Sequence[str]) -> float:
     """Dice similarity of two multisets of non-blank line fingerprints."""
-    from collections import Counter
-
     ca, cb = Counter(x for x in a if x), Counter(x for x in b if x)
     total = sum(ca.values()) + sum(cb.values())
     if not total:
