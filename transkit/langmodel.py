@@ -52,7 +52,7 @@ import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, count, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Mapping, NamedTuple, Sequence
@@ -121,6 +121,9 @@ _FRAME_OPENER = re.compile("[在從从於于當当自]")
 _CLAUSE_CLOSERS = frozenset("，。；：！？、）」』”,.;:!?)的之")
 _NUMERALS = frozenset("零一二三四五六七八九十百千萬万兩两幾几多")
 _OPENER_INDEX = {o: k for k, o in enumerate(OPENERS)}
+# Characters whose presence a rule looks for (see LanguageModel._rule_flags);
+# digits and white space are tested apart.
+_RULE_CHARS = frozenset("，。；：！？,;:!?") | frozenset("在從从於于當当自") | _NUMERALS | DEGREE_ADVERBS | _CLAUSE_CLOSERS | frozenset(OPENERS) | frozenset(CLOSERS)
 
 
 def is_han(ch: str) -> bool:
@@ -128,19 +131,71 @@ def is_han(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
 
 
-class Choice(NamedTuple):
-    """The model's ranking of one damaged position: ``ranked`` is ``[(char, probability)]``, best first."""
+class Ranking:
+    """The candidates of one damaged position with their max-marginal log scores.
 
-    index: int
-    ranked: tuple[tuple[str, float], ...]
+    The choice and its probability are cheap; the full ranking (a sort) is
+    made only when asked for: a repair reads it for a few uncertain characters.
+    """
+
+    __slots__ = ("cands", "scores", "_char", "_confidence", "_ranked")
+
+    def __init__(self, cands: Sequence[str], scores: Sequence[float]) -> None:
+        self.cands = cands
+        self.scores = scores
+        self._char: str | None = None
+        self._confidence: float | None = None
+        self._ranked: tuple[tuple[str, float], ...] | None = None
 
     @property
     def char(self) -> str:
-        return self.ranked[0][0]
+        """The best candidate (on a tie, the first: the highest code point, see ``LanguageModel._prepare``)."""
+        if self._char is None:
+            s = self.scores
+            self._char = self.cands[s.index(max(s))]
+        return self._char
 
     @property
     def confidence(self) -> float:
-        return self.ranked[0][1]
+        """The best candidate's probability."""
+        if self._confidence is None:
+            scores = self.scores
+            top = max(scores)
+            cut = top - 25.0
+            exp = math.exp
+            z = 0.0
+            for v in scores:
+                if v > cut:
+                    z += exp(v - top)
+            self._confidence = 1.0 / z
+        return self._confidence
+
+    @property
+    def ranked(self) -> tuple[tuple[str, float], ...]:
+        """``[(char, probability)]``, best first (see :func:`_ranked`)."""
+        if self._ranked is None:
+            self._ranked = _ranked(self.cands, self.scores)
+        return self._ranked
+
+
+class Choice(NamedTuple):
+    """The model's decision at one damaged position."""
+
+    index: int
+    ranking: Ranking
+
+    @property
+    def char(self) -> str:
+        return self.ranking.char
+
+    @property
+    def confidence(self) -> float:
+        return self.ranking.confidence
+
+    @property
+    def ranked(self) -> tuple[tuple[str, float], ...]:
+        """``[(char, probability)]``, best first."""
+        return self.ranking.ranked
 
 
 @dataclass
@@ -165,6 +220,9 @@ class LanguageModel:
     _known_cache: dict = field(default_factory=dict, repr=False)
     _alive_cache: dict = field(default_factory=dict, repr=False)
     _closers_cache: dict = field(default_factory=dict, repr=False)
+    _link_cache: dict = field(default_factory=dict, repr=False)
+    _starts_cache: dict = field(default_factory=dict, repr=False)
+    _pair_cache: dict = field(default_factory=dict, repr=False)
     _follow: "_Follow" = field(init=False, repr=False)
     _rule_chars: frozenset = field(init=False, repr=False)
     _fixed: "_FixedScores" = field(init=False, repr=False)
@@ -184,7 +242,7 @@ class LanguageModel:
         """
         memos = [self._cache, self._seg_cache, self._suffix_cache]
         if tables:
-            memos += [self._single_cache, self._known_cache, self._alive_cache, self._closers_cache]
+            memos += [self._single_cache, self._known_cache, self._alive_cache, self._closers_cache, self._link_cache, self._starts_cache, self._pair_cache]
         for memo in memos:
             memo.clear()
 
@@ -316,10 +374,11 @@ class LanguageModel:
         window of ``context`` characters on each side (a word covering a damaged
         slot lies inside it); a lone damaged slot is solved in closed form.
         """
-        damaged = [i for i, s in enumerate(slots) if s.__class__ is tuple]
+        damaged = list(compress(count(), map(isinstance, slots, repeat(tuple))))
         if not damaged:
             return {}
         slots = list(slots)
+        chars = slots[:]
         known_cache = self._known_cache
         for i in damaged:
             cands = slots[i]
@@ -327,37 +386,91 @@ class LanguageModel:
             if known is None:
                 known = known_cache[cands] = self._prepare(cands)
             slots[i] = known
-        text = "".join([s if s.__class__ is str else "\x00" for s in slots])
-        flags = self._rule_flags(text, slots, damaged)
+            chars[i] = "\x00"
+        text = "".join(chars)
+        # Rules move the scores of a few candidates (a locative after 在, a
+        # classifier after a number ...): only slots holding one need the
+        # contexts the rules read; the others are decided with flag 0.
+        sensitive = [i for i in damaged if self._single_base(slots[i])[1]]
+        flags = dict.fromkeys(damaged, 0)
+        if sensitive:
+            flags.update(self._rule_flags(text, slots, sensitive))
         out: dict[int, Choice] = {}
         n = len(slots)
         cache = self._cache
         if len(cache) > 100000:
             cache.clear()
         gap = self.merge_gap
+        follow = self._follow
+        # link[p]: some word could hold both p - 1 and p (their character pair
+        # occurs in one). Known characters are paired in C; pairs with a
+        # damaged slot (NUL in ``text``) are looked at one by one.
+        link = [False] * n
+        a = b = -1
+        for i in damaged:
+            # Only pairs within ``context`` of a damaged slot are ever read.
+            lo = i - context if i > context else 0
+            if lo > b:
+                if b > a:
+                    link[a + 1 : b] = map(frozenset.__contains__, map(follow.__getitem__, text[a:b - 1]), text[a + 1 : b])
+                a = lo
+            b = i + context + 1 if i + context + 1 < n else n
+        if b > a >= 0:
+            link[a + 1 : b] = map(frozenset.__contains__, map(follow.__getitem__, text[a : b - 1]), text[a + 1 : b])
+        reach = self._link_cache
+        for i in damaged:
+            cands = slots[i]
+            if i:
+                left = slots[i - 1]
+                if left.__class__ is str:
+                    link[i] = not follow[left].isdisjoint(cands)
+            if i + 1 < n:
+                right = slots[i + 1]
+                key = (cands, right)
+                got = reach.get(key)
+                if got is None:
+                    if right.__class__ is str:
+                        got = any(map(frozenset.__contains__, map(follow.__getitem__, cands), repeat(right)))
+                    else:
+                        got = not all(map(frozenset.isdisjoint, map(follow.__getitem__, cands), repeat(right)))
+                    reach[key] = got
+                link[i + 1] = got
+
+        # A word never crosses a position where no character pair links its
+        # neighbours: there the lattice falls apart into parts whose scores
+        # just add up, so each damaged slot is decided within the stretch
+        # linked to it (at most ``context`` characters on each side), and
+        # slots are decided together only when words could join them.
         k = 0
         nd = len(damaged)
         while k < nd:
             first = damaged[k]
             last = first
             k += 1
-            while k < nd and damaged[k] - last <= gap:
+            while k < nd and damaged[k] - last <= gap and all(link[last + 1 : damaged[k] + 1]):
                 last = damaged[k]
                 k += 1
-            lo = first - context if first > context else 0
-            hi = last + context + 1
-            if hi > n:
-                hi = n
+            lo = first
+            stop = first - context if first > context else 0
+            while lo > stop and link[lo]:
+                lo -= 1
+            hi = last + 1
+            stop = last + context + 1
+            if stop > n:
+                stop = n
+            while hi < stop and link[hi]:
+                hi += 1
             if first == last:
-                left = text[lo:first]
-                right = text[first + 1 : hi]
-                if "\x00" not in left and "\x00" not in right:
-                    key = (left, slots[first], right, flags[first])
-                    ranked = cache.get(key)
-                    if ranked is None:
-                        ranked = cache[key] = self._solve_one(left, slots[first], right, flags[first])
-                    out[first] = Choice(first, ranked)
+                cands = slots[first]
+                if lo == first and hi == first + 1:
+                    out[first] = Choice(first, self._alone(cands, flags[first]))
                     continue
+                key = (text[lo:first], cands, text[first + 1 : hi], flags[first])
+                ranked = cache.get(key)
+                if ranked is None:
+                    ranked = cache[key] = self._solve_one(key[0], cands, key[2], key[3])
+                out[first] = Choice(first, ranked)
+                continue
             window = tuple(slots[lo:hi])
             wflags = tuple(flags[i] for i in damaged if lo <= i < hi)
             key = (window, wflags)
@@ -368,20 +481,29 @@ class LanguageModel:
                 out[lo + rel] = Choice(lo + rel, ranked)
         if len(damaged) > 1:
             # Rules read the characters around a slot; where those were damaged
-            # too, read them as decided and decide again if that changes the context.
+            # too, read them as decided and decide again if that changes the
+            # context. Only characters the rules look for can change it, and a
+            # rule reads the next character at most: slots before the first
+            # such character keep theirs.
+            first = next((i for i in damaged if _rule_context(out[i].char)), n)
+            later = [i for i in damaged if i >= first - 1]
+        else:
+            later = ()
+        if later:
             decided = list(text)
             for i, ch in out.items():
                 decided[i] = ch.char
             text2 = "".join(decided)
-            flags2 = self._rule_flags(text2, slots, damaged)
-            for i in damaged:
-                if flags2[i] != flags[i]:
+            flags1 = self._rule_flags(text, slots, later)
+            flags2 = self._rule_flags(text2, slots, later)
+            for i in later:
+                if flags2[i] != flags1[i]:
                     left = text2[max(0, i - context) : i]
                     right = text2[i + 1 : i + context + 1]
-                    key = (left, slots[i], right, flags2[i])
+                    key = (left, slots[i], right, self._effective(slots[i], flags2[i]))
                     ranked = cache.get(key)
                     if ranked is None:
-                        ranked = cache[key] = self._solve_one(left, slots[i], right, flags2[i])
+                        ranked = cache[key] = self._solve_one(*key)
                     out[i] = Choice(i, ranked)
         return out
 
@@ -457,19 +579,27 @@ class LanguageModel:
             s += BRACKET_BONUS if flag & bit else BRACKET_PENALTY
         return s
 
+    def _effective(self, cands: tuple[str, ...], flag: int) -> int:
+        """``flag``, or 0 when no rule can change a score of these candidates."""
+        return flag if flag and self._single_base(cands)[1] else 0
+
+    def _single_base(self, cands: tuple[str, ...]) -> tuple[tuple[float, ...], tuple[int, ...]]:
+        """The candidates' own scores, and the indices of those some rule can change (memoized)."""
+        base = self._single_cache.get(cands)
+        if base is None:
+            sensitive = self._rule_chars
+            base = self._single_cache[cands] = (
+                tuple([self.char_score(c) for c in cands]),
+                tuple([k for k, c in enumerate(cands) if c in sensitive]),
+            )
+        return base
+
     def _singles(self, cands: tuple[str, ...], flag: int) -> tuple[float, ...]:
         """``_single`` of every candidate (memoized; most candidates no rule ever touches)."""
         key = (cands, flag)
         got = self._single_cache.get(key)
         if got is None:
-            base = self._single_cache.get(cands)
-            if base is None:
-                sensitive = self._rule_chars
-                base = self._single_cache[cands] = (
-                    tuple([self.char_score(c) for c in cands]),
-                    tuple([k for k, c in enumerate(cands) if c in sensitive]),
-                )
-            scores, touched = base
+            scores, touched = self._single_base(cands)
             if touched:
                 scores = list(scores)
                 for k in touched:
@@ -485,6 +615,9 @@ class LanguageModel:
         if got is not None:
             return got
         n = len(text)
+        if n == 1:
+            best = memo[text] = [0.0, 0.0 + self._fixed[text]]
+            return best
         best = [0.0] + [-1e18] * n
         for j, e, sc in self._fixed_words(text):
             v = best[j] + sc
@@ -516,28 +649,27 @@ class LanguageModel:
     def _suffix_scores(self, text: str) -> list[float]:
         """``out[b]``: the best segmentation score of ``text[b:]`` (memoized).
 
-        Each suffix is segmented left to right, like :meth:`_segment_scores`,
-        but the substrings' scores are looked up once for all suffixes.
+        One backward pass over the words of ``text``.
         """
         memo = self._suffix_cache
         got = memo.get(text)
         if got is not None:
             return got
         n = len(text)
-        edges = self._fixed_words(text)
-        got = []
-        for b in range(n + 1):
-            best = [0.0] + [-1e18] * (n - b)
-            for j, e, sc in edges:
-                if j >= b:
-                    v = best[j - b] + sc
-                    if v > best[e - b]:
-                        best[e - b] = v
-            got.append(best[-1])
+        if n == 1:
+            got = memo[text] = [self._fixed[text] + 0.0, 0.0]
+            return got
+        got = [-1e18] * n + [0.0]
+        # Backwards over the words, which come by start: each suffix's best is
+        # final before a shorter one needs it.
+        for j, e, sc in reversed(self._fixed_words(text)):
+            v = sc + got[e]
+            if v > got[j]:
+                got[j] = v
         memo[text] = got
         return got
 
-    def _solve_one(self, left: str, cands: tuple[str, ...], right: str, flag: int) -> tuple[tuple[str, float], ...]:
+    def _solve_one(self, left: str, cands: tuple[str, ...], right: str, flag: int) -> Ranking:
         """One damaged slot between fixed characters: max-marginals in closed form.
 
         For a candidate ``c``, every path is: a segmentation of ``left[:a]``, one
@@ -545,39 +677,56 @@ class LanguageModel:
         candidates that can follow the left part inside a word are looked up,
         and only those that begin a longer word are followed into the right context.
         """
+        follow = self._follow
+        # A word holding the slot and a neighbour needs a character pair that
+        # some word has: most candidates have none on either side.
+        hits = follow[left[-1]].intersection(cands) if left else ()
+        starts = ()
+        if right:
+            key = (cands, right[0])
+            starts = self._starts_cache.get(key)
+            if starts is None:
+                x = right[0]
+                starts = self._starts_cache[key] = tuple([k for k in self._alive(cands) if x in follow[cands[k]]])
+        if not hits and not starts:
+            # Every path takes the candidate as a word of its own: the context
+            # adds the same score to each, and only their own scores rank them.
+            return self._alone(cands, flag)
         words_get = self.words.get
         prefixes = self.prefixes
-        follow = self._follow
         la = self._segment_scores(left)
         rb = self._suffix_scores(right)
         nl = len(left)
         lr = len(right)
         r0 = rb[0]
-        tops = [la[nl] + r0 + sc for sc in self._singles(cands, flag)]
-        if lr:
-            x = right[0]
-            for k in self._alive(cands):
-                if x in follow[cands[k]]:
-                    self._extend_right(tops, k, cands[k], la[nl], right, rb, MAX_WORD - 1)
-        for a in range(max(0, nl - MAX_WORD + 1), nl):
-            lpart = left[a:]
-            if lpart not in prefixes:
-                continue
-            hits = follow[lpart[-1]].intersection(cands)
-            if not hits:
-                continue
-            score_left = la[a]
-            room = MAX_WORD - len(lpart) - 1
-            for k, c in enumerate(cands):
-                if c not in hits:
+        base = la[nl] + r0
+        tops = [base + sc for sc in self._singles(cands, flag)]
+        for k in starts:
+            self._extend_right(tops, k, cands[k], la[nl], right, rb, MAX_WORD - 1)
+        if hits:
+            hit_at = [cands.index(c) for c in hits]
+            for a in range(max(0, nl - MAX_WORD + 1), nl):
+                lpart = left[a:]
+                if lpart not in prefixes:
                     continue
-                w = lpart + c
-                sc = words_get(w)
-                if sc is not None and score_left + sc + r0 > tops[k]:
-                    tops[k] = score_left + sc + r0
-                if room > 0 and lr and w in prefixes:
-                    self._extend_right(tops, k, w, score_left, right, rb, room)
-        return _ranked(cands, tops)
+                score_left = la[a]
+                room = MAX_WORD - len(lpart) - 1
+                for k in hit_at:
+                    w = lpart + cands[k]
+                    sc = words_get(w)
+                    if sc is not None and score_left + sc + r0 > tops[k]:
+                        tops[k] = score_left + sc + r0
+                    if room > 0 and lr and w in prefixes:
+                        self._extend_right(tops, k, w, score_left, right, rb, room)
+        return Ranking(cands, tops)
+
+    def _alone(self, cands: tuple[str, ...], flag: int) -> Ranking:
+        """The ranking of candidates that no word can hold: by their own scores (memoized)."""
+        key = (cands, flag, None)
+        got = self._single_cache.get(key)
+        if got is None:
+            got = self._single_cache[key] = Ranking(cands, self._singles(cands, flag))
+        return got
 
     def _extend_right(self, tops: list[float], k: int, w: str, score_left: float, right: str, rb: list[float], room: int) -> None:
         """Words ``w + right[:b]`` (``w`` begins a word, ``b <= room``): raise ``tops[k]``."""
@@ -598,6 +747,16 @@ class LanguageModel:
             if w not in prefixes:
                 return
 
+    def _pairs(self, frontier: Sequence[str], nxt: tuple[str, ...]) -> list[str]:
+        """``p + c`` for the prefixes ``p`` and the candidates ``c`` that some word has side by side."""
+        follow = self._follow
+        out: list[str] = []
+        for p in frontier:
+            hits = follow[p[-1]].intersection(nxt)
+            if hits:
+                out += [p + c for c in nxt if c in hits]
+        return out
+
     def _alive(self, cands: tuple[str, ...]) -> tuple[int, ...]:
         """Indices of the candidates that begin a longer word (memoized per candidate set)."""
         got = self._alive_cache.get(cands)
@@ -605,7 +764,7 @@ class LanguageModel:
             got = self._alive_cache[cands] = tuple(compress(range(len(cands)), map(self.prefixes.__contains__, cands)))
         return got
 
-    def _solve(self, window: tuple, wflags: tuple[int, ...]) -> list[tuple[int, tuple[tuple[str, float], ...]]]:
+    def _solve(self, window: tuple, wflags: tuple[int, ...]) -> list[tuple[int, Ranking]]:
         """Viterbi with max-marginals over one window of the lattice (several damaged slots).
 
         Single-character words are kept apart from longer ones: at a damaged
@@ -619,6 +778,7 @@ class LanguageModel:
         in_prefixes = self.prefixes.__contains__
         follow = self._follow
         fixed = self._fixed
+        pair_cache = self._pair_cache
         best1 = [0.0] * m  # best single-character score per position
         damaged: list[tuple[int, tuple[str, ...], tuple[float, ...]]] = []
         words: list[tuple[int, int, str, float]] = []  # (start, end, word, score), by start
@@ -650,12 +810,14 @@ class LanguageModel:
                 end += 1
                 if nxt.__class__ is str:
                     cand = [p + nxt for p in frontier if nxt in follow[p[-1]]]
+                elif end == j + 2 and s.__class__ is tuple:
+                    # Two damaged slots side by side: their pairs depend on the two sets alone.
+                    key = (s, nxt)
+                    cand = pair_cache.get(key)
+                    if cand is None:
+                        cand = pair_cache[key] = self._pairs(frontier, nxt)
                 else:
-                    cand = []
-                    for p in frontier:
-                        hits = follow[p[-1]].intersection(nxt)
-                        if hits:
-                            cand += [p + c for c in nxt if c in hits]
+                    cand = self._pairs(frontier, nxt)
                 if not cand:
                     break
                 for w, sc in zip(cand, map(words_get, cand)):
@@ -714,7 +876,7 @@ class LanguageModel:
                     k = cands.index(w[i - j])
                     if tot > tops[k]:
                         tops[k] = tot
-            out.append((i, _ranked(cands, tops)))
+            out.append((i, Ranking(cands, tops)))
         return out
 
 
@@ -750,6 +912,11 @@ class _Follow(dict):
         return got
 
 
+def _rule_context(chars: Sequence[str]) -> bool:
+    """Whether any of ``chars`` is something a rule looks for (so that deciding it can change a rule's context)."""
+    return not _RULE_CHARS.isdisjoint(chars) or any([c.isdigit() or c.isspace() for c in chars])
+
+
 def _ranked(cands: Sequence[str], scores: Sequence[float], keep: int = 6) -> tuple[tuple[str, float], ...]:
     """Max-marginal log scores of ``cands`` to probabilities, best first (at most ``keep``).
 
@@ -760,15 +927,14 @@ def _ranked(cands: Sequence[str], scores: Sequence[float], keep: int = 6) -> tup
     top = max(scores)
     cut = top - 25.0
     order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
-    n = len(order)
-    while scores[order[n - 1]] <= cut:
-        n -= 1
-    if n == 1:
+    if len(order) == 1 or scores[order[1]] <= cut:
         return ((cands[order[0]], 1.0),)
-    del order[n:]
-    weights = list(map(math.exp, map((-top).__add__, map(scores.__getitem__, order))))
-    z = sum(weights)
-    return tuple(zip(map(cands.__getitem__, order[:keep]), [w / z for w in weights[:keep]]))
+    exp = math.exp
+    z = 0.0
+    for v in scores:
+        if v > cut:
+            z += exp(v - top)
+    return tuple([(cands[i], exp(scores[i] - top) / z) for i in order[:keep] if scores[i] > cut])
 
 
 def _han_runs(text: str) -> list[str]:
@@ -798,9 +964,14 @@ def load(lang: str | None = "zh-Hans") -> LanguageModel:
     words: dict[str, float] = {}
     by_length: dict[int, list[str]] = {}
     classes: dict[str, frozenset[str]] = {}
+    follow: dict[str, str] = {}
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
+                continue
+            if line.startswith("@next\t"):
+                _, ch, chars = line.rstrip("\n").split("\t")
+                follow[ch] = chars
                 continue
             if line.startswith("@class\t"):
                 _, name, chars = line.rstrip("\n").split("\t")
@@ -817,16 +988,15 @@ def load(lang: str | None = "zh-Hans") -> LanguageModel:
         for length, ws in by_length.items():
             if length > k:
                 prefixes.update(map(cut, ws))
-    follow = _proto_follow(words)
     return LanguageModel(
         script,
         words,
         prefixes,
-        follow=follow,
         locative=classes.get("f", frozenset()),
         classifier=classes.get("q", frozenset()),
         adjective=classes.get("a", frozenset()),
         adverb=classes.get("d", frozenset()),
+        follow=follow,
     )
 
 
@@ -950,6 +1120,15 @@ def build(out_dir: Path = DATA_DIR) -> dict[str, int]:
         buf.write(f"# line = word length <TAB> log probability in 1/{SCALE} nat <TAB> words.\n")
         for tag, chars in classes.items():
             buf.write(f"@class\t{tag}\t{chars}\n")
+        # Which character follows which inside some word: the decoder looks a
+        # pair up here before it builds and looks up a candidate word.
+        follow: dict[str, set[str]] = {}
+        for w in scores:
+            for a, b in zip(w, w[1:]):
+                follow.setdefault(a, set()).add(b)
+        buf.write("# @next <TAB> character <TAB> the characters that follow it inside a word.\n")
+        for ch in sorted(follow):
+            buf.write(f"@next\t{ch}\t{''.join(sorted(follow[ch]))}\n")
         for length, s in sorted(groups, key=lambda ls: (ls[0], -ls[1])):
             buf.write(f"{length}\t{s}\t" + " ".join(sorted(groups[length, s])) + "\n")
         data = gzip.compress(buf.getvalue().encode("utf-8"), compresslevel=9, mtime=0)
@@ -967,11 +1146,3 @@ if __name__ == "__main__":  # pragma: no cover
         print("usage: python -m transkit.langmodel build", file=sys.stderr)
         sys.exit(2)
 
-
-def _proto_follow(words):
-    import collections
-    nx = collections.defaultdict(set)
-    for w in words:
-        for k in range(len(w) - 1):
-            nx[w[k]].add(w[k + 1])
-    return {c: "".join(sorted(v)) for c, v in nx.items()}

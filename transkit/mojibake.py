@@ -44,7 +44,7 @@ from itertools import combinations, product
 from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
-    from transkit.langmodel import LanguageModel
+    from transkit.langmodel import LanguageModel, Ranking
 
 
 class Accident(enum.Enum):
@@ -135,6 +135,7 @@ class SingleByteCodec(NamedTuple):
     lead3: str  # E0..EF
     lead4: str  # F0..F4
     cont: str  # 80..BF
+    representable: frozenset  # characters that can stand for a byte: ASCII, ``high``, Latin-1, raw bytes
 
 
 @lru_cache(maxsize=None)
@@ -167,6 +168,9 @@ def single_byte(name: str) -> SingleByteCodec:
         lead3=hs[0x60:0x70],
         lead4=hs[0x70:0x75],
         cont=hs[0x00:0x40],
+        # translate() leaves characters without a byte alone, and Latin-1 then
+        # encodes any of U+0000-U+00FF: all of those get through.
+        representable=frozenset(map(chr, range(0x100))) | frozenset(hs) | frozenset(map(chr, range(0xDC80, 0xDD00))),
     )
 
 
@@ -180,6 +184,8 @@ def encode_single_byte(text: str, codec: SingleByteCodec) -> bytes | None:
         return text.encode(codec.name, errors="surrogateescape")
     except UnicodeEncodeError:
         pass
+    if not codec.representable.issuperset(text):
+        return None  # a character no byte of this code page can stand for
     mapped = text.translate(codec.encode_map)
     try:
         return mapped.encode("latin-1")
@@ -191,9 +197,10 @@ _tls = _local()  # threading.local without importing threading
 
 
 def _record_error(exc: UnicodeDecodeError):
-    spans = _tls.spans
-    spans.append((exc.start, exc.end))
-    return (chr(_PLACEHOLDER_BASE + len(spans) - 1), exc.end)
+    stretches = _tls.spans
+    end = exc.end
+    stretches.append(exc.object[exc.start : end])
+    return (chr(_PLACEHOLDER_BASE + len(stretches) - 1), end)
 
 
 _PLACEHOLDER_BASE = 0xF0000  # plane 15 private use: never produced from the bytes we decode
@@ -207,9 +214,9 @@ def decode_utf8_marked(data: bytes) -> tuple[str, list[bytes]]:
     placeholders are ``chr(0xF0000 + k)`` for the k-th stretch; the input never
     holds them because :func:`_has_plane15` inputs take the slow path.
     """
-    _tls.spans = []
-    text = data.decode("utf-8", errors="transkit-mojibake")
-    return text, [data[s:e] for s, e in _tls.spans]
+    stretches: list[bytes] = []
+    _tls.spans = stretches
+    return data.decode("utf-8", errors="transkit-mojibake"), stretches
 
 
 def _is_placeholder(ch: str) -> bool:
@@ -577,6 +584,7 @@ def _candidates(seq: bytes, fill: bytes, codec: str) -> tuple[str, ...]:
 _PLANE15 = re.compile(rb"\xf3[\xb0-\xbf]")
 
 
+@lru_cache(maxsize=None)
 def _fill_for(name: str) -> bytes:
     """Bytes a lossy decoder may have dropped for code page ``name``.
 
@@ -603,30 +611,46 @@ def _single_byte_line(line: str, prefer: str | None, lossy_ok: bool) -> list[_Ru
 
 
 def _whole_line(line: str, name: str, lossy_ok: bool) -> _Run | None:
-    """``line`` re-decoded through code page ``name`` in one pass; ``None`` if any byte means nothing."""
+    """``line`` re-decoded through code page ``name`` in one pass; ``None`` if any byte means nothing.
+
+    Inside :func:`repair_text` each result is remembered and handed out once
+    more: the code page is established on lines that are then repaired.
+    """
+    memo = getattr(_tls, "memo", None)
+    if memo is None:
+        return _decode_whole_line(line, name, lossy_ok)
+    key = (line, name, lossy_ok)
+    if key in memo:
+        return memo.pop(key)
+    run = _decode_whole_line(line, name, lossy_ok)
+    # Callers move a run to its place in the line: the memo keeps its own copy.
+    memo[key] = run if run is None else _Run(run.start, run.end, run.accident, run.codec, run.pieces, run.good, run.lossy, run.layers)
+    return run
+
+
+def _decode_whole_line(line: str, name: str, lossy_ok: bool) -> _Run | None:
     codec = single_byte(name)
     data = encode_single_byte(line, codec)
     if data is None or _PLANE15.search(data):
         return None
     decoded, errors = decode_utf8_marked(data)
-    if _re("odd").search(decoded) is not None:
-        for m in _re("odd").finditer(decoded):
-            ch = m.group()
-            if not _is_placeholder(ch) and not _target_ok(ch, name):
-                return None
+    if errors and not lossy_ok:
+        return None
     pieces: list = list(decoded)
     lossy = 0
-    if errors:
-        if not lossy_ok:
-            return None
-        fill = _fill_for(name)
-        for m in _PLACEHOLDER.finditer(decoded):
-            ch = m.group()
+    fill = _fill_for(name) if errors else b""
+    # One pass over what is not ASCII or CJK: placeholders of truncated
+    # sequences take their candidates, anything else must be a likely original.
+    for m in _re("odd").finditer(decoded):
+        ch = m.group()
+        if "\U000f0000" <= ch < "\U00100000":
             cands = _candidates(errors[ord(ch) - _PLACEHOLDER_BASE], fill, name)
             if not cands:
                 return None
             pieces[m.start()] = cands
             lossy += 1
+        elif not _target_ok(ch, name):
+            return None
     good = len(decoded) - len(decoded.encode("ascii", "ignore")) - lossy
     return _Run(0, len(line), Accident.SINGLE_BYTE, name, pieces, good, lossy)
 
@@ -1025,11 +1049,11 @@ def _unencodable(text: str, encoding: str) -> set[str]:
     """The characters of ``text`` that ``encoding`` cannot encode (one encoder pass)."""
     _tls.spans = []
     text.encode(encoding, errors="transkit-unencodable")
-    return {text[i] for s, e in _tls.spans for i in range(s, e)}
+    return set("".join(_tls.spans))
 
 
 def _record_unencodable(exc: UnicodeEncodeError):
-    _tls.spans.append((exc.start, exc.end))
+    _tls.spans.append(exc.object[exc.start : exc.end])
     return ("", exc.end)
 
 
@@ -1304,14 +1328,19 @@ class CharChoice(NamedTuple):
     """A character the language model chose where bytes were lost.
 
     ``column`` is 1-based in the *repaired* line; ``candidates`` are
-    ``(character, probability)`` pairs, best first.
+    ``(character, probability)`` pairs, best first (at most five, ranked from
+    the model's scores when first read).
     """
 
     line: int
     column: int
     chosen: str
     confidence: float
-    candidates: tuple[tuple[str, float], ...]
+    ranking: "Ranking"
+
+    @property
+    def candidates(self) -> tuple[tuple[str, float], ...]:
+        return self.ranking.ranked[:5]
 
     def to_dict(self) -> dict:
         return {
@@ -1364,12 +1393,13 @@ def repair_line(
         pos = r.end
     slots.extend(line[pos:])
     choices: list[CharChoice] = []
-    if any(isinstance(s, tuple) for s in slots):
+    if any(r.lossy for r in scan.runs):  # some characters lost bytes: their slots hold candidates
         lm = model or _load_model(lang, slots)
         decided = lm.choose(slots)
         for i, ch in decided.items():
-            slots[i] = ch.char
-            choices.append(CharChoice(line_number, i + 1, ch.char, ch.confidence, ch.ranked[:5]))
+            ranking = ch.ranking
+            c = slots[i] = ranking.char
+            choices.append(CharChoice(line_number, i + 1, c, ranking.confidence, ranking))
     text = "".join(slots)
     damages = []
     for d in _damages(line, scan):
@@ -1439,6 +1469,15 @@ class Evidence(NamedTuple):
     lines: int  # lines explained by ``codec``
 
 
+def _western_twins() -> frozenset[str]:
+    """Characters Windows-1252 and -1254 give different bytes (Š Ž Ð Ý Þ ð ý þ against Ğ İ Ş ğ ı ş ...)."""
+    got = _CHARSETS.get("twins")
+    if got is None:
+        a, b = single_byte("cp1252").high, single_byte("cp1254").high
+        got = _CHARSETS["twins"] = frozenset(x for x, y in zip(a, b) if x != y) | frozenset(y for x, y in zip(a, b) if x != y)
+    return got
+
+
 def establish_codec(lines: Iterable[str], *, sample: int = 60) -> Evidence:
     """The single-byte code page that explains the document's mojibake best.
 
@@ -1450,6 +1489,7 @@ def establish_codec(lines: Iterable[str], *, sample: int = 60) -> Evidence:
     lossy_lines: dict[str, int] = {}
     explained: dict[str, int] = {}
     seen = 0
+    memo = getattr(_tls, "memo", None)
     for line in lines:
         if seen >= sample:
             break
@@ -1457,8 +1497,17 @@ def establish_codec(lines: Iterable[str], *, sample: int = 60) -> Evidence:
             continue
         seen += 1
         ok = []
+        twin = None
         for name in SINGLE_BYTE_CODECS:
-            run = _whole_line(line, name, True)
+            if name == "cp1254" and twin is not None:
+                # Windows-1252 and -1254 give this line the same bytes: the same reading.
+                run = twin
+                if memo is not None:
+                    memo[line, name, True] = _Run(run.start, run.end, run.accident, name, run.pieces, run.good, run.lossy)
+            else:
+                run = _whole_line(line, name, True)
+                if name == "cp1252" and run is not None and _western_twins().isdisjoint(line):
+                    twin = run
             if run is not None and run.good:
                 ok.append((name, run.lossy))
         if not ok:
@@ -1519,12 +1568,26 @@ def repair_text(
     preferred where bytes were lost. ``lexicon`` adds domain terms (a glossary),
     as a list in the document's script or as ``{"zh-Hans": [...], "zh-Hant": [...]}``.
     """
-    from transkit.document import Document, line_body
+    from transkit.document import Document
 
     doc = Document.from_text(text, path, lang)
     lines = doc.lines
     masked = [doc.masked(n) if doc.spans(n) else doc.body(n) for n in range(1, len(lines) + 1)]
     protected = {n: [(sp.start, sp.end) for sp in doc.spans(n)] for n in range(1, len(lines) + 1) if doc.spans(n)}
+    # Whole-line decodings made while establishing the code page are reused
+    # by the line scan below (same line, same code page).
+    memo: dict = {}
+    _tls.memo = memo
+    try:
+        return _repair_document(doc, masked, protected, lang, model, reference, reference_lang, lexicon, whole_file)
+    finally:
+        _tls.memo = None
+
+
+def _repair_document(doc, masked, protected, lang, model, reference, reference_lang, lexicon, whole_file) -> RepairResult:
+    from transkit.document import line_body
+
+    lines = doc.lines
     evidence = establish_codec(masked)
     codec = evidence.codec
     lm_holder: dict = {}
@@ -1537,10 +1600,11 @@ def repair_text(
     cjk = establish_cjk(masked, getter) if not codec else None
     # A file damaged throughout is repaired throughout: the accident also hit its
     # code spans, and GBK mojibake can even swallow the backticks that make them.
+    suspicious = [looks_damaged(m) for m in masked]
     if whole_file is None:
-        suspicious = [m for m in masked if looks_damaged(m)]
+        n_suspicious = suspicious.count(True)
         nonascii = sum(1 for m in masked if not m.isascii())
-        whole_file = len(suspicious) >= 3 and len(suspicious) * 2 >= nonascii
+        whole_file = n_suspicious >= 3 and n_suspicious * 2 >= nonascii
 
     out_lines = list(lines)
     changed: list[int] = []
@@ -1548,7 +1612,7 @@ def repair_text(
     choices: list[CharChoice] = []
     for n, raw in enumerate(lines, start=1):
         line = masked[n - 1]
-        if not (looks_damaged(line) or (evidence.lossy and not line.isascii())):
+        if not (suspicious[n - 1] or (evidence.lossy and not line.isascii())):
             continue
         body = line_body(raw)
         scan = scan_line(
