@@ -5,6 +5,8 @@ The lossy repair and its accuracy benchmark are in test_mojibake_repair.py.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -272,3 +274,193 @@ def test_lint_of_clean_texts_finds_nothing_and_never_loads_the_model(seed_hans):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**__import__("os").environ, "TRANSKIT_NO_CACHE": "1"})
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "False", "False"]
+
+
+# --------------------------------------------------------------------------- #
+# The fast paths give what the plain computation gives
+# --------------------------------------------------------------------------- #
+
+
+def _reference_choose(lm, slots, context=3, gap=3):
+    """The decoder without its shortcuts: every window searched in full, every word looked up.
+
+    Damaged slots closer than ``gap`` share a window of ``context`` characters on
+    each side; max-marginals over all segmentations of the window; then the
+    rules' second reading with the decided characters. Slow, plain, and what
+    ``LanguageModel.choose`` must equal.
+    """
+    from itertools import product
+
+    slots = [lm._prepare(s) if isinstance(s, tuple) else s for s in slots]
+    damaged = [i for i, s in enumerate(slots) if isinstance(s, tuple)]
+    n = len(slots)
+    text = "".join("\x00" if isinstance(s, tuple) else s for s in slots)
+
+    def solve(window, flags):
+        m = len(window)
+        edges = []  # (start, end, score, characters)
+        for j in range(m):
+            for e in range(j + 1, min(m, j + langmodel.MAX_WORD) + 1):
+                options = [(s,) if isinstance(s, str) else s for s in window[j:e]]
+                for combo in product(*options):
+                    if e == j + 1:
+                        if isinstance(window[j], tuple):
+                            sc = lm._single(combo[0], flags[j])
+                        else:
+                            sc = lm.words.get(combo[0])
+                            if sc is None:
+                                sc = langmodel.UNKNOWN_HAN if langmodel.is_han(combo[0]) else 0.0
+                    else:
+                        sc = lm.words.get("".join(combo))
+                        if sc is None:
+                            continue
+                    edges.append((j, e, sc, combo))
+        alpha = [-1e18] * (m + 1)
+        alpha[0] = 0.0
+        for j, e, sc, _c in sorted(edges):
+            alpha[e] = max(alpha[e], alpha[j] + sc)
+        beta = [-1e18] * (m + 1)
+        beta[m] = 0.0
+        for j, e, sc, _c in sorted(edges, reverse=True):
+            beta[j] = max(beta[j], sc + beta[e])
+        out = {}
+        for i, s in enumerate(window):
+            if isinstance(s, tuple):
+                best = {c: -1e18 for c in s}
+                for j, e, sc, combo in edges:
+                    if j <= i < e:
+                        c = combo[i - j]
+                        best[c] = max(best[c], alpha[j] + sc + beta[e])
+                out[i] = best
+        return out
+
+    result = {}
+    k = 0
+    while k < len(damaged):
+        first = last = damaged[k]
+        k += 1
+        while k < len(damaged) and damaged[k] - last <= gap:
+            last = damaged[k]
+            k += 1
+        lo, hi = max(0, first - context), min(n, last + context + 1)
+        flags = lm._rule_flags(text, slots, [i for i in damaged if lo <= i < hi])
+        for rel, best in solve(slots[lo:hi], {i - lo: f for i, f in flags.items()}).items():
+            result[lo + rel] = best
+    if len(damaged) > 1:
+        decided = list(text)
+        for i, best in result.items():
+            decided[i] = max(best, key=lambda c: (best[c], -slots[i].index(c)))
+        text2 = "".join(decided)
+        f1 = lm._rule_flags(text, slots, damaged)
+        f2 = lm._rule_flags(text2, slots, damaged)
+        for i in damaged:
+            if f1[i] != f2[i]:
+                window = (*text2[max(0, i - context) : i], slots[i], *text2[i + 1 : i + context + 1])
+                at = min(i, context)
+                result[i] = solve(window, {at: f2[i]})[at]
+    return result
+
+
+def _damaged_slots(line, codec="cp1254"):
+    scan = mojibake.scan_line(mojibake.simulate(line, codec), lossy_only=True)
+    slots, pos = [], 0
+    src = mojibake.simulate(line, codec)
+    for r in scan.runs:
+        slots.extend(src[pos : r.start])
+        slots.extend(r.pieces)
+        pos = r.end
+    slots.extend(src[pos:])
+    return slots
+
+
+@pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans"])
+def test_decoder_equals_the_plain_lattice_search(lang):
+    lm = langmodel.load(lang)
+    lines = [ln for ln in (LOCALES / lang / "roadmap.md").read_text(encoding="utf-8").split("\n") if len(ln) > 8 and not ln.isascii()]
+    checked = 0
+    for line in lines:
+        slots = _damaged_slots(line)
+        if not any(isinstance(s, tuple) for s in slots):
+            continue
+        lm.clear_caches(tables=True)
+        fast = lm.choose(slots)
+        plain = _reference_choose(lm, slots)
+        assert fast.keys() == plain.keys()
+        for i, best in plain.items():
+            top = max(best.values())
+            z = sum(math.exp(v - top) for v in best.values() if v > top - 25.0)
+            ranked = sorted((c for c in best if best[c] > top - 25.0), key=lambda c: -best[c])
+            assert fast[i].char == ranked[0] or best[fast[i].char] == top, (line, i)
+            assert fast[i].confidence == pytest.approx(1.0 / z, rel=1e-9, abs=1e-12)
+            got = dict(fast[i].ranked)
+            for c, p in got.items():
+                assert p == pytest.approx(math.exp(best[c] - top) / z, rel=1e-9, abs=1e-12)
+        checked += 1
+    assert checked >= 10
+
+
+def test_follow_table_holds_every_pair_of_every_word():
+    lm = langmodel.load("zh-Hant")
+    for w in list(lm.words)[::97]:
+        for a, b in zip(w, w[1:]):
+            assert b in lm.follow[a], w
+    bigger = lm.extended({"龘靐齉": -9.0})
+    assert "靐" in bigger.follow["龘"] and "齉" in bigger.follow["靐"]
+    assert "靐" not in lm.follow.get("龘", "")
+
+
+_MOJIBAKE_ALPHABET = sorted(set(SAMPLE) | set(mojibake.simulate(SAMPLE)) | set("妯″瀷閮ㄧ讲锟斤拷\ufffd\udc81é€ğ—“”…·"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_MOJIBAKE_ALPHABET, max_size=30))
+def test_document_gate_never_hides_a_suspicious_line(line):
+    # A line the per-line prefilter would read holds a character of the document-level gate.
+    if mojibake.looks_damaged(line):
+        assert mojibake.suspect_chars(frozenset(line)) & set(line)
+
+
+def test_lines_with_finds_each_line_once():
+    text = "甲\r\n乙æ\nxx\næ丙æ\r末"
+    lines = ["甲\r\n", "乙æ\n", "xx\n", "æ丙æ\r", "末"]
+    starts = [0]
+    for ln in lines[:-1]:
+        starts.append(starts[-1] + len(ln))
+    assert mojibake.lines_with(text, {"æ"}, starts) == {2, 4}
+    assert mojibake.lines_with(text, {"末", "甲"}, starts) == {1, 5}
+    assert mojibake.lines_with(text, {"ğ"}, starts) == set()
+
+
+def test_swap_gate_counts_rare_characters_like_the_definition():
+    import random
+
+    han = [chr(o) for o in range(0x4E00, 0xA000, 7)]
+    rng = random.Random(5)
+    for _ in range(300):
+        text = "".join(rng.choice(han) for _ in range(rng.randint(1, 30)))
+        rare = {c for c in text if mojibake._rare_in_both(c)}
+        assert mojibake.swap_possible(text) == (len(rare) >= 4)
+
+
+def test_clean_document_compiles_nothing_and_reads_no_line(tmp_path):
+    import subprocess
+    import sys
+
+    doc = tmp_path / "clean.zh-Hant.md"
+    doc.write_text("# 標題\n\n純中文的句子，沒有問題。\n\n- 第二行也是乾淨的。\n", encoding="utf-8")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom transkit.config import Config\nfrom transkit.lint import lint_paths\n"
+        f"r = lint_paths([Path({str(doc)!r})], Config(root=Path({str(tmp_path)!r})), select_=['TK21'])\n"
+        "from transkit import mojibake\n"
+        "print(len(r.diagnostics), sorted(mojibake._PREFILTERS), 'transkit.langmodel' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**__import__("os").environ, "TRANSKIT_NO_CACHE": "1"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["0", "[]", "False"]
+
+
+def test_repeated_damaged_lines_with_protected_spans_are_each_repaired():
+    line = "- [Serving Models](https://example.org/serving) by Yusuf Demir：說明批次處理、快取與自動擴展。"
+    damaged = line.encode("utf-8").decode("cp1252", errors="surrogateescape")
+    res = repair_text("\n".join([damaged, damaged, damaged]), whole_file=False)
+    assert res.text == "\n".join([line, line, line])

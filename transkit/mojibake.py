@@ -18,12 +18,17 @@ Chinese documentation meets a few encoding accidents again and again:
   GBK), ``烫烫烫`` and ``屯屯屯`` (uninitialized memory from MSVC debug builds),
   and runs of U+FFFD.
 
-Detection is per line and cheap: a prefilter (compiled on first use) rejects a
-clean line with one regular-expression search, and only suspicious runs are
-re-encoded and re-decoded. Correct text is left alone: Latin names with accents, mathematics,
-emoji, Cyrillic and Greek prose are not mojibake, because the re-decoded bytes
-must form the UTF-8 of plausible characters, with evidence that a natural text
-would not produce.
+Detection is cheap on clean text. A document is first tested as a whole: the
+characters any damage begins with (:func:`suspect_chars`, a few set operations
+on the document's character set) are absent from almost every clean document.
+Otherwise only the lines holding them are read, a line is rejected by one
+set test and one regular-expression search (built on first use: classes over
+wide code-point ranges cost milliseconds to compile, which every
+``transkit lint`` would pay at import), and only suspicious runs are
+re-encoded and re-decoded. Correct text is left alone: Latin names with
+accents, mathematics, emoji, Cyrillic and Greek prose are not mojibake,
+because the re-decoded bytes must form the UTF-8 of plausible characters, with
+evidence that a natural text would not produce.
 
     >>> [(d.accident.value, d.codec, d.repaired) for d in find_damage("應用 æ‡‰ç”¨ and CafÃ©")]
     [('utf8-as-single-byte', 'cp1252', '應用'), ('utf8-as-single-byte', 'cp1252', 'é')]
@@ -427,8 +432,8 @@ def suspect_chars(chars: frozenset[str]) -> frozenset[str]:
 
         >>> sorted(suspect_chars(frozenset("純中文的句子。")))
         []
-        >>> sorted(suspect_chars(frozenset("æ‡‰ç”¨")))
-        ['æ', 'ç']
+        >>> sorted(suspect_chars(frozenset("æ‡‰ç”¨")))  # ‡ and ‰ lead in Mac OS Roman
+        ['æ', 'ç', '‡', '‰']
     """
     if all(c < "\x80" for c in chars):
         return frozenset()
@@ -584,6 +589,9 @@ def _candidates(seq: bytes, fill: bytes, codec: str) -> tuple[str, ...]:
 _PLANE15 = re.compile(rb"\xf3[\xb0-\xbf]")
 
 
+_COMPLETIONS: dict[str, dict[bytes, tuple[str, ...]]] = {}  # code page -> truncated sequence -> candidates (lossy reading)
+
+
 @lru_cache(maxsize=None)
 def _fill_for(name: str) -> bytes:
     """Bytes a lossy decoder may have dropped for code page ``name``.
@@ -638,13 +646,20 @@ def _decode_whole_line(line: str, name: str, lossy_ok: bool) -> _Run | None:
         return None
     pieces: list = list(decoded)
     lossy = 0
-    fill = _fill_for(name) if errors else b""
+    if errors:
+        fill = _fill_for(name)
+        known = _COMPLETIONS.get(name)
+        if known is None:
+            known = _COMPLETIONS[name] = {}
     # One pass over what is not ASCII or CJK: placeholders of truncated
     # sequences take their candidates, anything else must be a likely original.
     for m in _re("odd").finditer(decoded):
         ch = m.group()
         if "\U000f0000" <= ch < "\U00100000":
-            cands = _candidates(errors[ord(ch) - _PLACEHOLDER_BASE], fill, name)
+            seq = errors[ord(ch) - _PLACEHOLDER_BASE]
+            cands = known.get(seq)
+            if cands is None:
+                cands = known[seq] = _candidates(seq, fill, name)
             if not cands:
                 return None
             pieces[m.start()] = cands
@@ -1393,11 +1408,10 @@ def repair_line(
         pos = r.end
     slots.extend(line[pos:])
     choices: list[CharChoice] = []
-    if any(r.lossy for r in scan.runs):  # some characters lost bytes: their slots hold candidates
+    if _needs_model(scan):  # some characters lost bytes: their slots hold candidates
         lm = model or _load_model(lang, slots)
         decided = lm.choose(slots)
-        for i, ch in decided.items():
-            ranking = ch.ranking
+        for i, ranking in decided.items():
             c = slots[i] = ranking.char
             choices.append(CharChoice(line_number, i + 1, c, ranking.confidence, ranking))
     text = "".join(slots)
@@ -1635,7 +1649,10 @@ def _repair_document(doc, masked, protected, lang, model, reference, reference_l
 
 
 def _needs_model(scan: LineScan) -> bool:
-    return any(r.lossy for r in scan.runs)
+    for r in scan.runs:
+        if r.lossy:
+            return True
+    return False
 
 
 def _guess_from_lines(lines: Sequence[str]) -> str:
