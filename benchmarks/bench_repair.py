@@ -11,6 +11,10 @@ from the seed); the glossary run adds the project's shipped glossary, which is
 what `transkit repair` does. The project's own sample (locales/) damaged the
 same way is the development set the model's few weights were chosen on.
 
+The lint fast path: TK210-TK217 on the clean corpus of benchmarks/corpus.py
+(1 MB and 10 MB), per-check CPU time in one `transkit lint` run; target
+< 20 ms per MB. `--lint-only` runs just this part.
+
 Speed: repair throughput in one process with the model already loaded (its
 load is reported apart), CPU time, median of ``--runs``, on the damaged
 benchmark text, against ftfy on the same text; then whole-process medians
@@ -184,10 +188,96 @@ def fragment(runs: int) -> list[str]:
     ]
 
 
+_LINT_COST = r"""
+import sys, time
+from pathlib import Path
+from transkit import lint as L
+from transkit.checks import select
+from transkit.config import Config
+from transkit.document import Document
+from transkit.project import walk
+
+root = Path(sys.argv[1])
+spent = {}
+run = L._run
+def timed(check, config, call, path, lang):
+    t = time.process_time()
+    try:
+        return run(check, config, call, path, lang)
+    finally:
+        spent[check.code] = spent.get(check.code, 0.0) + time.process_time() - t
+L._run = timed
+jobs = [L.Job(p) for p in walk([root])]
+t = time.process_time()
+L.Runner(Config(root=root), select(None, None), use_cache=False, jobs=1).run(jobs)
+total = time.process_time() - t
+texts = [j.path.read_text(encoding="utf-8") for j in jobs]
+t = time.process_time()
+for text in texts:
+    if not text.isascii():
+        frozenset(text)
+chars = time.process_time() - t
+docs = [Document.from_text(text, str(j.path)) for text, j in zip(texts, jobs)]
+for d in docs:
+    d.chars
+from transkit.checks import mojibake as M
+class Ctx:
+    lang = None
+    resources = None
+M._CACHE.clear()
+for d in docs:
+    M.analyze(d, Ctx())
+for d in docs:
+    M._CACHE.pop(id(d), None)
+t = time.process_time()
+for d in docs:
+    M.analyze(d, Ctx())
+warm = time.process_time() - t
+size = sum(len(x.encode("utf-8")) for x in texts)
+tk21 = sum(v for k, v in spent.items() if k.startswith("TK21"))
+print(size, tk21, chars, warm, total, "transkit.langmodel" in sys.modules)
+"""
+
+
+def lint_cost(runs: int) -> list[str]:
+    """TK210-TK217 on the clean corpus of benchmarks/corpus.py, in one process, per check (CPU)."""
+    import subprocess
+
+    rows = []
+    for name in ("1mb", "10mb"):
+        root = ROOT / "benchmarks" / "corpus" / name
+        if not root.is_dir():
+            subprocess.run([PY, str(ROOT / "benchmarks" / "corpus.py"), name[:-2]], check=True, stdout=subprocess.DEVNULL)
+        results = []
+        for _ in range(max(1, runs // 2)):
+            out = subprocess.run([PY, "-c", _LINT_COST, str(root)], capture_output=True, text=True, check=True).stdout.split()
+            results.append(out)
+        size = int(results[0][0])
+        tk21, chars, warm, total = (statistics.median(float(r[k]) for r in results) for k in (1, 2, 3, 4))
+        mb = size / 1e6
+        rows.append(
+            f"- `benchmarks/corpus/{name}` ({mb:.1f} MB, all checks, one process): TK210-TK217 {tk21 * 1000:.0f} ms CPU "
+            f"({tk21 / mb * 1000:.1f} ms per MB), of which {chars * 1000:.0f} ms build `Document.chars` (read by the "
+            f"encoding and script checks too); the mojibake analysis again on the same documents, character sets "
+            f"built: {warm / mb * 1000:.1f} ms per MB; whole lint {total:.2f} s; language model loaded: {results[0][5]}"
+        )
+    imp = subprocess.run(
+        [PY, "-c", "import time, transkit.lint, transkit.checks; from transkit.checks import select; select(None, None); "
+         "t = time.perf_counter(); import transkit.mojibake; print(time.perf_counter() - t)"],
+        capture_output=True, text=True, check=True,
+    )
+    rows.append(f"- importing `transkit.mojibake` on the lint path: {float(imp.stdout) * 1000:.1f} ms")
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--lint-only", action="store_true", help="only the lint fast path (TK21x on clean text)")
     args = ap.parse_args()
+    if args.lint_only:
+        print("\n".join(lint_cost(args.runs)))
+        return
     if not SEED_HANS.is_file():
         raise SystemExit("the seed documents (../shared/seeds/) are needed for this benchmark")
     print("## mojibake\n")
@@ -199,6 +289,8 @@ def main() -> None:
     print("\n".join(speed(args.runs)))
     print("\nThe user's damaged fragment (000_42d1eb97acc0e907.txt):\n")
     print("\n".join(fragment(args.runs)))
+    print("\nThe lint fast path on clean text (TK210-TK217):\n")
+    print("\n".join(lint_cost(args.runs)))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_HANS = SEEDS / "003_ec9d70b875b50cd5.txt"
 PY = sys.executable
-ENV = {**os.environ, "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "0"}
+# Any non-empty PYTHONDONTWRITEBYTECODE disables bytecode caching, which would make
+# every run recompile the modules: drop it so runs measure what users see.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"NO_COLOR": "1"}
 
 
 LAST_CPU: list[float] = []  # CPU seconds (user + system) of each run, children included

@@ -464,3 +464,8 @@ def test_repeated_damaged_lines_with_protected_spans_are_each_repaired():
     damaged = line.encode("utf-8").decode("cp1252", errors="surrogateescape")
     res = repair_text("\n".join([damaged, damaged, damaged]), whole_file=False)
     assert res.text == "\n".join([line, line, line])
+
+
+def test_written_lead_characters_are_the_derived_ones():
+    # The document gate's Latin lead characters are written out; they must stay what the code pages give.
+    assert mojibake.latin_leads() == mojibake._latin_chars()[0]

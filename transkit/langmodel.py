@@ -399,7 +399,9 @@ class LanguageModel:
         n = len(slots)
         cache = self._cache
         if len(cache) > 100000:
-            cache.clear()
+            # A long-running process forgets rather than grows without bound.
+            for memo in (cache, self._seg_cache, self._suffix_cache, self._link_cache, self._pair_cache, self._starts_cache):
+                memo.clear()
         gap = self.merge_gap
         follow = self._follow
         # link[p]: some word could hold both p - 1 and p (their character pair

@@ -46,10 +46,25 @@ import re
 from _thread import _local
 from functools import lru_cache
 from itertools import combinations, product
-from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
+from collections import namedtuple
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     from transkit.langmodel import LanguageModel, Ranking
+
+
+def _value(cls):
+    """A frozen value class from its annotated fields: a named tuple, like ``typing.NamedTuple``.
+
+    ``typing.NamedTuple`` checks every annotation when the class is made, and
+    this module is imported by every ``transkit lint``: plain
+    ``collections.namedtuple`` costs a fifth as much.
+    """
+    fields = list(cls.__annotations__)
+    defaults = [cls.__dict__[f] for f in fields if f in cls.__dict__]
+    body = {k: v for k, v in cls.__dict__.items() if k not in fields and k not in ("__dict__", "__weakref__")}
+    body["__slots__"] = ()
+    return type(cls.__name__, (namedtuple(cls.__name__, fields, defaults=defaults, module=cls.__module__),), body)
 
 
 class Accident(enum.Enum):
@@ -81,7 +96,8 @@ SINGLE_BYTE_CODECS = ("cp1252", "cp1254", "latin-1", "cp1250", "cp1251", "mac_ro
 SOFT_HYPHEN = 0xAD  # U+00AD in every code page above but Mac OS Roman: invisible, often stripped
 
 
-class Damage(NamedTuple):
+@_value
+class Damage:
     """One damaged run inside one line.
 
     ``start``/``end`` are 0-based code-point columns of the damaged text in the
@@ -129,7 +145,8 @@ class Damage(NamedTuple):
 # --------------------------------------------------------------------------- #
 
 
-class SingleByteCodec(NamedTuple):
+@_value
+class SingleByteCodec:
     """A one-byte code page seen from the side of its victims."""
 
     name: str
@@ -392,9 +409,34 @@ def _cjk_chars() -> frozenset[str]:
     return chars
 
 
+# The characters that UTF-8 lead bytes C2-F4 become in the six code pages,
+# two-byte leads left out as in _latin_chars (which derives this; a test keeps
+# the two equal). Written out so that a document with none of them is judged
+# without importing a code page.
+_LATIN_LEADS = (
+    "·ÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóô"  # Windows-1252, Latin-1
+    "ĂăĆćČčĎďĐđĘęĚěĞğİĹĺŃńŇňŐŕŘŞŢŮŰ"  # Windows-1250, -1254
+    "РСабвгдежзийклмнопрстуф"  # Windows-1251
+    "‚„‡‰\uf8ff"  # Mac OS Roman
+)
+
+
 def latin_leads() -> frozenset[str]:
     """Characters of a lead byte in some single-byte code page (see :func:`suspect_chars`)."""
-    return _latin_chars()[0]
+    got = _CHARSETS.get("latin-leads-written")
+    if got is None:
+        got = _CHARSETS["latin-leads-written"] = frozenset(_LATIN_LEADS)
+    return got
+
+
+def _latin_search(text: str) -> re.Match | None:
+    """A lead-byte character followed by a continuation-byte character (see :func:`_latin_prefilter`).
+
+    Text without any lead character is answered without the code-page tables.
+    """
+    if latin_leads().isdisjoint(text):
+        return None
+    return _latin_prefilter().search(text)
 
 
 def _latin_prefilter() -> re.Pattern:
@@ -437,7 +479,7 @@ def suspect_chars(chars: frozenset[str]) -> frozenset[str]:
     """
     if all(c < "\x80" for c in chars):
         return frozenset()
-    return (chars & _latin_chars()[0]) | (chars & _cjk_suspects()) | (chars & _MARKER_CHARS)
+    return (chars & latin_leads()) | (chars & _cjk_suspects()) | (chars & _MARKER_CHARS)
 
 
 def lines_with(text: str, chars: Iterable[str], starts: Sequence[int]) -> set[int]:
@@ -498,7 +540,7 @@ def looks_damaged(line: str) -> bool:
     """
     if line.isascii():
         return False
-    return bool(_latin_prefilter().search(line) or _has_cjk(line) or _has_marker(line))
+    return bool(_latin_search(line) or _has_cjk(line) or _has_marker(line))
 
 
 def _has_marker(text: str) -> bool:
@@ -739,8 +781,6 @@ def _cjk_runs(line: str, offset: int, model_getter, prefer: str | None = None) -
     only be about as probable, so that "Andr茅" (a real character) becomes André.
     """
     out: list[_Run] = []
-    if not _has_cjk(line):
-        return out
     # A Chinese run read as GBK can swallow one ASCII character as the trail of
     # its last byte pair, so runs extend over non-space ASCII next to them.
     whole = _cjk_whole_line(line, prefer)
@@ -982,12 +1022,22 @@ _SIGN = "".join(f"{chr(lo)}-{chr(hi)}" if hi > lo else chr(lo) for lo, hi in _SI
 _PATTERNS["swap"] = f"[\u4e00-\u9fff][{_SIGN}]|[{_SIGN}][\u4e00-\u9fff]"
 
 
-def _sign_chars() -> frozenset[str]:
-    """The characters of ``_SIGN`` as a set (built on first use)."""
-    got = _CHARSETS.get("sign")
-    if got is None:
-        got = _CHARSETS["sign"] = frozenset().union(*(map(chr, range(lo, hi + 1)) for lo, hi in _SIGN_RANGES))
-    return got
+def _has_sign(text: str | frozenset[str]) -> bool:
+    """Whether ``text`` (a string or a set of characters) holds a character of ``_SIGN``.
+
+    Characters found not to be signs are remembered, so that a process reading
+    many documents tests each character once (one set difference in C).
+    """
+    for c in (text if isinstance(text, frozenset) else frozenset(text)).difference(_NOT_SIGN):
+        o = ord(c)
+        for lo, hi in _SIGN_RANGES:
+            if lo <= o <= hi:
+                return True
+        _NOT_SIGN.add(c)
+    return False
+
+
+_NOT_SIGN: set[str] = set()
 
 _PATTERNS["han"] = r"[\u4e00-\u9fff]"
 
@@ -1000,18 +1050,23 @@ def swap_suspect(text: str, lang: str | None = None) -> bool:
     """
     if text.isascii():
         return False
-    if not _sign_chars().isdisjoint(text):
+    chars = frozenset(text)
+    if _has_sign(chars):
         signs = 0
         for _m in _re("swap").finditer(text):
             signs += 1
             if signs >= 3:
                 return True
-    han = {c for c in set(text) if "\u4e00" <= c <= "\u9fff"}
+    han = {c for c in chars if "\u4e00" <= c <= "\u9fff"}
     if len(han) < 6:
         return False
     # Characters common in neither script (outside GB2312 and Big5's first level):
-    # a third of a confused line, almost none of a real one.
-    rare = sum(1 for c in han if _rare_in_both(c))
+    # a third of a confused line, almost none of a real one. Those already
+    # known to be common are skipped in C.
+    rare = 0
+    for c in han.difference(_NOT_RARE):
+        if _rare_in_both(c):
+            rare += 1
     if rare * 3 >= len(han):
         return True
     if rare * 8 >= len(han) and lang in ("zh-Hans", "zh-Hant", "zh-HK"):
@@ -1037,7 +1092,7 @@ def swap_possible(text: str, chars: frozenset[str] | None = None) -> bool:
         chars = frozenset(text)
     # A sign next to an ideograph needs a sign somewhere: test the few distinct
     # characters before scanning the text.
-    if not _sign_chars().isdisjoint(chars) and len(_re("swap").findall(text)) >= 3:
+    if _has_sign(chars) and len(_re("swap").findall(text)) >= 3:
         return True
     # Characters already found common (or not ideographs) are skipped with one
     # C-level set difference: a process that lints many files tests each once.
@@ -1233,7 +1288,7 @@ def _scan_segment(text: str, offset: int, res: LineScan, prefer, lossy_ok, lossy
         return
     markers = [(m.start(), m.end(), m.group()) for m in _re("markers").finditer(text)] if not _MARKER_CHARS.isdisjoint(text) else []
     runs: list[_Run] = []
-    if lossy_only or _latin_prefilter().search(text):
+    if lossy_only or _latin_search(text):
         found = _single_byte_line(text, prefer, lossy_ok)
         if not lossy_only:
             # Truncated sequences alone are not enough to call a run mojibake
@@ -1265,7 +1320,7 @@ def _peel_layers(run: _Run) -> _Run:
         return run
     text = "".join(run.pieces)
     layers = 1
-    while layers < 3 and _latin_prefilter().search(text):
+    while layers < 3 and _latin_search(text):
         inner = _single_byte_runs(text, run.codec, False)
         if not inner or not all(r.good for r in inner) or any(r.lossy for r in inner):
             break
@@ -1339,7 +1394,8 @@ def _damages(line: str, scan: LineScan) -> list[Damage]:
 # --------------------------------------------------------------------------- #
 
 
-class CharChoice(NamedTuple):
+@_value
+class CharChoice:
     """A character the language model chose where bytes were lost.
 
     ``column`` is 1-based in the *repaired* line; ``candidates`` are
@@ -1367,7 +1423,8 @@ class CharChoice(NamedTuple):
         }
 
 
-class LineRepair(NamedTuple):
+@_value
+class LineRepair:
     """One line after repair: its text, what was found, and the characters chosen."""
 
     text: str
@@ -1453,7 +1510,8 @@ def guess_script(text: str) -> str:
 # --------------------------------------------------------------------------- #
 
 
-class RepairResult(NamedTuple):
+@_value
+class RepairResult:
     """A repaired document: new text, changed lines, damage found and characters guessed."""
 
     text: str
@@ -1475,7 +1533,8 @@ class RepairResult(NamedTuple):
         return sum(self.text.splitlines()[n - 1].count("\ufffd") for n in self.changed_lines)
 
 
-class Evidence(NamedTuple):
+@_value
+class Evidence:
     """What a document's lines say about its accident, before any repair."""
 
     codec: str | None  # the single-byte code page that explains the most lines
@@ -1507,7 +1566,7 @@ def establish_codec(lines: Iterable[str], *, sample: int = 60) -> Evidence:
     for line in lines:
         if seen >= sample:
             break
-        if line.isascii() or not _latin_prefilter().search(line):
+        if line.isascii() or not _latin_search(line):
             continue
         seen += 1
         ok = []
@@ -1590,12 +1649,12 @@ def repair_text(
     protected = {n: [(sp.start, sp.end) for sp in doc.spans(n)] for n in range(1, len(lines) + 1) if doc.spans(n)}
     # Whole-line decodings made while establishing the code page are reused
     # by the line scan below (same line, same code page).
-    memo: dict = {}
-    _tls.memo = memo
+    outer = getattr(_tls, "memo", None)
+    _tls.memo = {}
     try:
         return _repair_document(doc, masked, protected, lang, model, reference, reference_lang, lexicon, whole_file)
     finally:
-        _tls.memo = None
+        _tls.memo = outer
 
 
 def _repair_document(doc, masked, protected, lang, model, reference, reference_lang, lexicon, whole_file) -> RepairResult:
