@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from transkit import lang as langs
-from transkit.document import Document, line_body, split_lines
+from transkit.document import Document, line_body
 from transkit.errors import InputError
 
 DATA = Path(__file__).with_name("data") / "ambiguous-chars.txt"
@@ -1045,17 +1045,10 @@ def convert_file(
     explain: bool = False,
 ) -> ConversionResult:
     """Convert one Markdown file (see :meth:`Converter.convert_markdown`); nothing is written."""
-    from transkit.fsutil import read_text_lossless
+    from transkit.fsutil import read_input
 
     path = Path(path)
-    try:
-        text = read_text_lossless(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory; convert takes one Markdown file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    text = read_input(path, "convert takes one Markdown file")
     try:
         target = langs.normalize(to_lang)
         source = langs.normalize(from_lang) if from_lang else detect_language(path, text)

@@ -46,3 +46,20 @@ def read_text_lossless(path: str | Path) -> str:
 
 def write_text_lossless(path: str | Path, text: str) -> None:
     atomic_write(path, text.encode("utf-8", errors="surrogateescape"))
+
+
+def read_input(path: str | Path, hint: str) -> str:
+    """Read an input file losslessly; a missing, directory or unreadable path is an InputError.
+
+    ``hint`` completes the directory message, e.g. "convert takes one Markdown file".
+    """
+    from transkit.errors import InputError
+
+    try:
+        return read_text_lossless(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory; {hint}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None

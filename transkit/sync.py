@@ -708,18 +708,11 @@ def sync_files(
     dry_run: bool = False,
 ) -> SyncResult:
     """Sync ``target`` from ``source``; writes the target and the lock atomically unless ``dry_run``."""
-    from transkit.fsutil import atomic_write, read_text_lossless
+    from transkit.fsutil import atomic_write, read_input, read_text_lossless
 
     source, target = Path(source), Path(target)
     lock_path = Path(lock) if lock is not None else None
-    try:
-        src_text = read_text_lossless(source)
-    except FileNotFoundError:
-        raise InputError(f"{source}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{source}: is a directory; sync takes two Markdown files") from None
-    except OSError as exc:
-        raise InputError(f"{source}: cannot read: {exc.strerror}") from None
+    src_text = read_input(source, "sync takes two Markdown files")
     try:
         tgt_text: str | None = read_text_lossless(target)
     except FileNotFoundError:
