@@ -174,7 +174,7 @@ def _reference(text: str, pairs: dict[str, str], config: str = "s2twp") -> str:
     def plain(chunk: str) -> str:
         return "".join(p if re.fullmatch(r"[\x00\ud800-\udfff]+", p) else cc(config).convert(p) for p in re.split(r"([\x00\ud800-\udfff]+)", chunk) if p)
 
-    for s, e in _naive_leftmost_longest(text, list(pairs)):
+    for s, e in _bounded_reference(text, GlossaryLock(pairs, "zh-Hans")):
         out.append(plain(text[pos:s]))
         out.append(pairs[text[s:e]])
         pos = e
@@ -557,3 +557,137 @@ def test_a_failing_worker_falls_back_to_one_process(seed_hans, monkeypatch):
 
     monkeypatch.setattr(Converter, "_convert_markdown_serial", flaky)
     assert c.convert_markdown(text, jobs=2) == c.convert_document(Document.from_text(text))
+
+
+# --------------------------------------------------------------------------- #
+# Word boundaries: a term is not locked where the words cut through it
+# --------------------------------------------------------------------------- #
+
+CROSSING = {"算法": "演算法", "性能": "效能", "默认": "預設", "集群": "叢集", "内存": "記憶體", "数据": "資料", "数据流": "資料流", "训练集": "訓練集", "数据库": "資料庫", "以太网": "乙太網路", "网络": "網路"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["计算法律", "综合性能力", "沉默认为", "征集群众", "国内存在", "明显存在"],
+)
+def test_terms_the_words_cut_through_are_left_to_opencc(text):
+    # Each holds a term across two words (计算|法律 holds 算法): OpenCC's own output, not 計演算法律.
+    assert conv(glossary=CROSSING).convert_text(text) == cc("s2twp").convert(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("大数据", "大資料"),  # 大|数据, not 大数|据
+        ("训练集中的样本", "訓練集中的樣本"),  # in the training set, not 训练|集中
+        ("数据库存储", "資料庫儲存"),  # 数据库|存储, not 数据|库存
+        ("系统默认为空", "系統預設為空"),  # 默 alone is no word: 默认|为 stays
+        ("和内存管理", "和記憶體管理"),
+        ("这个算法的性能", "這個演算法的效能"),
+        ("数据流水线", "資料流水線"),  # 数据|流水线: 数据流 is given up, 数据 found again
+        ("以太网络", "以太網路"),  # 以太|网络: 以太网 is given up, 网络 found again
+    ],
+)
+def test_terms_that_are_words_of_the_sentence_stay_locked(text, expected):
+    assert conv(glossary=CROSSING).convert_text(text) == expected
+
+
+def test_shipped_glossary_does_not_lock_across_words():
+    from transkit import glossary as gl
+
+    c = conv(glossary=gl.load(gl.shipped_files()))
+    for text in ("计算法律", "综合性能力", "沉默认为", "征集群众"):
+        assert c.convert_text(text) == cc("s2twp").convert(text), text
+    assert c.convert_text("机器学习算法的性能") == "機器學習演算法的效能"
+
+
+def test_no_language_means_plain_substring_matching():
+    assert GlossaryLock(CROSSING).matches("计算法律") == [(1, 3)]
+    assert GlossaryLock(CROSSING, "zh-Hans").matches("计算法律") == []
+
+
+def _bounded_reference(text: str, lock: GlossaryLock) -> list[tuple[int, int]]:
+    """The guarded matching, spelled out: leftmost-longest; a match the guard rejects is
+    dropped and the stretch up to the next original match is searched again from its
+    second character (new matches judged the same way)."""
+    keys = list(lock.pairs)
+    index = {k: i for i, k in enumerate(keys)}
+    guard = lock.guard
+    original = _naive_leftmost_longest(text, keys)
+    out = []
+    for j, (s, e) in enumerate(original):
+        if guard.keeps(text, s, e, index[text[s:e]]):
+            out.append((s, e))
+            continue
+        hi = original[j + 1][0] if j + 1 < len(original) else len(text)
+        for s2, e2 in _naive_guarded(text, keys, index, guard, s + 1, hi):
+            out.append((s2, e2))
+    return out
+
+
+def _naive_guarded(text, keys, index, guard, lo, hi):
+    while lo < hi:
+        found = _naive_leftmost_longest(text[lo:hi], keys)
+        if not found:
+            return
+        s, e = found[0][0] + lo, found[0][1] + lo
+        if guard.keeps(text, s, e, index[text[s:e]]):
+            yield s, e
+            lo = e
+        else:
+            lo = s + 1
+
+
+CROSS_TEXT = "计算法律综合性能力沉默认为征集群众国内存在大数据训练集中以太网络流水线库存储的和"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=CROSS_TEXT + "ab \n", max_size=60))
+@example("计算法律大数据")
+@example("以太网络数据流水线")
+def test_guarded_matching_property(text):
+    lock = GlossaryLock(CROSSING, "zh-Hans")
+    expected = _bounded_reference(text, lock)
+    assert lock.matches(text) == expected
+    # The byte-level lock (spliced in place) agrees with the code-point matching.
+    locked, table = lock.lock(text, set())
+    if not expected:
+        assert (locked, table) == (text, [])
+        return
+    ph = table[0]
+    pieces, pos = [], 0
+    for s, e in expected:
+        pieces.append(text[pos:s])
+        pos = e
+    pieces.append(text[pos:])
+    assert locked == ph.join(pieces)
+    assert table[1:] == [CROSSING[text[s:e]] for s, e in expected]
+
+
+def test_boundary_tables_are_cached(tmp_path, monkeypatch):
+    from transkit import boundaries
+
+    monkeypatch.setenv("TRANSKIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("TRANSKIT_NO_CACHE", raising=False)
+    boundaries._stored.cache_clear()
+    terms = ("算法", "性能", "数据")
+    first = boundaries.BoundaryGuard.for_terms(terms, "zh-Hans")
+    assert list((tmp_path / "boundaries").glob("terms-*.pickle"))
+    boundaries._stored.cache_clear()
+
+    def no_build(*a, **k):
+        raise AssertionError("built again instead of loaded")
+
+    monkeypatch.setattr(boundaries.BoundaryGuard, "build", classmethod(no_build))
+    again = boundaries.BoundaryGuard.for_terms(terms, "zh-Hans")
+    assert again.keeps("计算法律", 1, 3, 0) is first.keeps("计算法律", 1, 3, 0) is False
+    boundaries._stored.cache_clear()
+
+
+def test_boundaries_doctests():
+    import doctest
+
+    from transkit import boundaries, convert
+
+    assert doctest.testmod(boundaries).failed == 0
+    assert doctest.testmod(convert).failed == 0

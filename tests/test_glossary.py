@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import textwrap
 from pathlib import Path
@@ -204,6 +203,66 @@ def test_parsed_glossary_is_cached_on_disk_across_processes(tmp_path, sample, mo
     assert not (tmp_path / "other").exists()
 
 
+def _stored(tmp_path, sample, monkeypatch) -> tuple[Config, Glossary]:
+    """A glossary written to the disk cache, then read back the way a new process reads it."""
+    monkeypatch.setenv("TRANSKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TRANSKIT_NO_CACHE", raising=False)
+    cfg = Config(root=tmp_path, glossaries=("sample.toml",), shipped_glossaries=False)
+    gl._load_cached.cache_clear()
+    gl.load_merged(cfg)
+    gl._load_cached.cache_clear()
+    return cfg, gl.load_merged(cfg)
+
+
+def test_stored_glossary_reads_nothing_for_a_clean_file(tmp_path, sample, monkeypatch):
+    _, g = _stored(tmp_path, sample, monkeypatch)
+    assert len(g) == 8 and g.cache_key
+    idx = g.index("zh-Hant")
+    doc = Document.from_text("# 標題\n\n資料庫與應用程式。\n", lang="zh-Hant")
+    assert idx.candidate_lines(doc) == []
+    # Only the forbidden-string automaton was read: no terms, no accepted renderings.
+    assert g._terms is None and "_ok" not in vars(idx) and "_variants" not in vars(idx)
+
+
+def test_stored_glossary_finds_what_a_parsed_one_finds(tmp_path, sample, monkeypatch):
+    _, g = _stored(tmp_path, sample, monkeypatch)
+    parsed = gl.load([sample])
+    text = "令牌和數據庫，應用程序的演算法與符記"
+    doc = Document.from_text(f"{text}\n\n詞元\n", lang="zh-Hant")
+
+    def found(glossary):
+        idx = glossary.index("zh-Hant")
+        return (
+            [(h.start, h.text, h.term.en, h.replacement) for h in idx.forbidden(text)],
+            [(h.start, h.text, h.term.en) for h in idx.accepted(text)],
+            idx.first_renderings(doc),
+        )
+
+    assert found(g) == found(parsed)
+    assert found(g)[0] and found(g)[2]
+    # Terms in hits are the glossary's own entries.
+    assert all(any(h.term is t for t in g.terms) for h in g.index("zh-Hant").forbidden(text))
+
+
+def test_stored_glossary_rebuilds_what_went_missing(tmp_path, sample, monkeypatch):
+    cfg, _ = _stored(tmp_path, sample, monkeypatch)
+    store = tmp_path / "cache" / "glossary"
+    for part in store.glob("*.zh-Hant.index.ok"):
+        part.unlink()
+    for part in store.glob("*.zh-Hant.index.variants"):
+        part.write_bytes(b"not a pickle")
+    gl._load_cached.cache_clear()
+    g = gl.load_merged(cfg)
+    # The terms, second pickle of the main file, broken too: parsed again, in the same order.
+    main = next(store.glob("*.pickle"))
+    data = main.read_bytes()
+    main.write_bytes(data[: len(data) // 2 + len(data) // 4])
+    text = "令牌和數據庫"
+    assert [h.term.en for h in g.index("zh-Hant").forbidden(text)] == ["token", "database"]
+    doc = Document.from_text("詞元，符記\n", lang="zh-Hant")
+    assert g.index("zh-Hant").first_renderings(doc) == gl.load([sample]).index("zh-Hant").first_renderings(doc)
+
+
 def test_load_merged_missing_project_file_is_an_error(tmp_path):
     cfg = Config(root=tmp_path, glossaries=("nope.toml",), shipped_glossaries=False)
     with pytest.raises(GlossaryError, match="nope.toml: glossary file not found"):
@@ -239,7 +298,7 @@ def test_term_pairs_cover_variants_and_kept_terms(g):
 
 def test_fingerprint_is_stable_and_content_sensitive(g, sample):
     assert g.fingerprint() == gl.load([sample]).fingerprint()
-    changed = Glossary.from_terms([*g.terms[:-1], dataclasses.replace(g.terms[-1], note="x")])
+    changed = Glossary.from_terms([*g.terms[:-1], g.terms[-1]._replace(note="x")])
     assert changed.fingerprint() != g.fingerprint()
 
 

@@ -240,6 +240,34 @@ def test_tk511_guard_on_mainland_text(config):
     assert run(TaiwanVocabulary, text, "zh-Hans", config) == []
 
 
+def test_stored_regional_index_reads_its_masks_only_when_needed(tmp_path, config, monkeypatch):
+    from transkit import glossary as gl
+    from transkit.checks import regional
+
+    monkeypatch.setenv("TRANSKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TRANSKIT_NO_CACHE", raising=False)
+    text = "把數據庫放進內存，試圖標準化視頻\n"
+
+    def fresh_process():
+        gl._load_cached.cache_clear()
+        regional._INDEXES.clear()
+        return gl.load_merged(config)
+
+    built = regional_index("zh-Hant", fresh_process())  # built, and stored
+    expected = [(h.start, h.text, h.replacement) for h in built.find(text)]
+    assert expected
+    g = fresh_process()
+    index = regional_index("zh-Hant", g)
+    assert index.candidate_lines(Document.from_text("資料庫與記憶體\n", lang="zh-Hant")) == []
+    assert "_masks" not in vars(index) and "_guard" not in vars(index)
+    assert [(h.start, h.text, h.replacement) for h in index.find(text)] == expected
+    # A part gone from the cache is built again, with the same result.
+    for part in (tmp_path / "cache" / "regional").glob("*.masks"):
+        part.unlink()
+    g = fresh_process()
+    assert [(h.start, h.text, h.replacement) for h in regional_index("zh-Hant", g).find(text)] == expected
+
+
 def test_regional_tables_are_consistent():
     from transkit.checks.regional import read_exclusions
 

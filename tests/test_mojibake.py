@@ -409,6 +409,88 @@ def test_follow_table_holds_every_pair_of_every_word():
     assert "靐" not in lm.follow.get("龘", "")
 
 
+# --------------------------------------------------------------------------- #
+# Where the words come from: the stored pair layout, the overlay of extra words
+# --------------------------------------------------------------------------- #
+
+_TERMS = ["預訓練模型", "檢索增強生成", "向量資料庫", "LoRA 微調", "量化", "大型語言模型的推論最佳化"]
+
+
+@pytest.fixture
+def model_store(tmp_path, monkeypatch):
+    """A private cache directory for the stored lexicon; ``load`` forgets its models before and after."""
+    monkeypatch.setenv("TRANSKIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("TRANSKIT_NO_CACHE", raising=False)
+    langmodel.load.cache_clear()
+    yield tmp_path / "langmodel"
+    langmodel.load.cache_clear()
+
+
+@pytest.mark.parametrize("name", sorted(langmodel.MODEL_FILES.values()))
+def test_stored_lexicon_reads_what_the_shipped_file_says(model_store, name):
+    path = langmodel.DATA_DIR / name
+    groups, classes, follow = langmodel._parse(path)
+    whole = langmodel.DictLexicon({w: s / langmodel.SCALE for _n, s, ws in groups for w in ws})
+    langmodel._store(path, groups, classes, follow)
+    stored, classes2, follow2 = langmodel._stored(path)
+    assert isinstance(stored, langmodel.PairLexicon) and classes2 == classes and follow2 == follow
+    assert len(stored) == len(whole)
+    words = list(whole.words)
+    probes = words[::53] + [w[:k] for w in words[::211] for k in range(1, len(w) + 1)]
+    probes += [w + x for w in words[::389] for x in "的了中"] + ["", "\x00", "a", "龘靐", "模型部署中"]
+    for x in probes:
+        assert stored.lookup(x) == whole.lookup(x), x
+        assert stored.begins(x) == whole.begins(x), x
+
+
+def test_load_keeps_its_store_in_the_cache_directory(model_store, monkeypatch):
+    model_store.mkdir(parents=True)
+    (model_store / "zh-lm-hant-0123.pickle").write_bytes(b"a store of an older version")
+    parsed = langmodel.load("zh-Hant")  # no store yet: the shipped file is parsed, and stored
+    assert isinstance(parsed.lexicon, langmodel.DictLexicon)
+    (store,) = model_store.glob("zh-lm-hant-*.pickle")
+    assert store.name != "zh-lm-hant-0123.pickle"
+    langmodel.load.cache_clear()
+    stored = langmodel.load("zh-Hant")
+    assert isinstance(stored.lexicon, langmodel.PairLexicon)
+    damaged = mojibake.simulate((LOCALES / "zh-Hant" / "roadmap.md").read_text(encoding="utf-8"))
+    a = repair_text(damaged, lang="zh-Hant", model=parsed, lexicon=_TERMS)
+    b = repair_text(damaged, lang="zh-Hant", model=stored, lexicon=_TERMS)
+    assert a.choices and a.text == b.text
+    assert [c.to_dict() for c in a.choices] == [c.to_dict() for c in b.choices]
+    # A broken store is parsed around and written again; without a cache nothing is stored.
+    store.write_bytes(b"not a pickle")
+    langmodel.load.cache_clear()
+    assert isinstance(langmodel.load("zh-Hant").lexicon, langmodel.DictLexicon)
+    assert isinstance(langmodel._stored(langmodel.DATA_DIR / langmodel.MODEL_FILES["Hant"])[0], langmodel.PairLexicon)
+    monkeypatch.setenv("TRANSKIT_NO_CACHE", "1")
+    langmodel.load.cache_clear()
+    assert isinstance(langmodel.load("zh-Hant").lexicon, langmodel.DictLexicon)
+
+
+def test_extra_words_are_an_overlay_equal_to_the_old_copy():
+    lm = langmodel.load("zh-Hant")
+    lazy = lm.extended(*lm.lexicon_words(_TERMS))
+    extra = lm.lexicon_scores(_TERMS)
+    eager = lm.extended(extra)
+    assert lazy is not eager and lazy.lexicon.base is lm and eager.lexicon.base is lm  # nothing copied
+    grams = {t[i : i + n] for t in _TERMS for n in range(1, 6) for i in range(len(t) - n + 1)}
+    for w in sorted(grams):
+        base, more = lm.word_score(w), extra.get(w)
+        want = base if more is None else more if base is None else max(base, more)
+        assert lazy.word_score(w) == eager.word_score(w) == want, w
+        assert (w in lazy.prefixes) == (w in eager.prefixes) == (w in lm.prefixes or any(e.startswith(w) and e != w for e in extra)), w
+    damaged = mojibake.simulate((LOCALES / "zh-Hant" / "roadmap.md").read_text(encoding="utf-8"))
+    a = repair_text(damaged, lang="zh-Hant", model=lazy)
+    b = repair_text(damaged, lang="zh-Hant", model=eager)
+    assert a.text == b.text and [c.to_dict() for c in a.choices] == [c.to_dict() for c in b.choices]
+    # The same words give the same model back, with what it has learnt.
+    assert lm.extended(dict(extra)) is eager
+    first = mojibake._prepare_model(None, "zh-Hant", None, None, _TERMS)
+    assert mojibake._prepare_model(None, "zh-Hant", None, None, list(_TERMS)) is first
+    assert mojibake._prepare_model(None, "zh-Hant", None, None, ()) is lm
+
+
 _MOJIBAKE_ALPHABET = sorted(set(SAMPLE) | set(mojibake.simulate(SAMPLE)) | set("妯″瀷閮ㄧ讲锟斤拷\ufffd\udc81é€ğ—“”…·"))
 
 

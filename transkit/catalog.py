@@ -1454,7 +1454,7 @@ def _map_back(d: "Diagnostic", entries: Sequence[Entry], path: str, lang: str, v
             else:
                 message = re.sub(rf"\bline {related.line}\b", f"line {r_loc[0]}", message)
                 related = Location(path, r_loc[0], r_loc[1])
-    return replace(d, path=path, line=line, column=col, end_line=line if end_col else None, end_column=end_col, fix=fix, related=related, message=message, lang=lang)
+    return d._replace(path=path, line=line, column=col, end_line=line if end_col else None, end_column=end_col, fix=fix, related=related, message=message, lang=lang)
 
 
 def _one_to_one(source: _View, target: _View, resources):

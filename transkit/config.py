@@ -28,15 +28,14 @@ misspelt key, the nearest valid one.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
 from transkit import lang as langs
 from transkit.diagnostics import Severity
 from transkit.errors import ConfigError
+from transkit.values import frozen
 
 CONFIG_NAMES = ("transkit.toml", ".transkit.toml", "pyproject.toml")
 
@@ -69,12 +68,12 @@ _KEYS = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
-    """Settings for one run. ``Config()`` is the built-in default."""
+@frozen
+class _Settings:
+    """The fields of :class:`Config`, which fills in ``root``."""
 
     path: Path | None = None  # the file it came from
-    root: Path = field(default_factory=Path.cwd)  # relative paths resolve here
+    root: Path = None  # type: ignore[assignment]  # relative paths resolve here (default: the working directory)
     source: str = "en"
     languages: tuple[str, ...] = ("en", "zh-Hans", "zh-Hant")
     documents: tuple[str, ...] = ("locales/{lang}/**/*.md", "README.{lang}.md", "{lang}/**/*.md")
@@ -91,6 +90,18 @@ class Config:
     jobs: int = 0  # 0: one worker per core for trees
     cache: bool = True
 
+
+class Config(_Settings):
+    """Settings for one run. ``Config()`` is the built-in default."""
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Config":
+        self = super().__new__(cls, *args, **kwargs)
+        if self.root is None:
+            self = self._replace(root=Path.cwd())
+        return self
+
     # -- lookups ---------------------------------------------------------------- #
 
     def opencc_for(self, target_lang: str) -> str:
@@ -106,6 +117,8 @@ class Config:
 
     def ignored_for(self, path: str) -> tuple[str, ...]:
         """Selectors ignored for ``path`` by ``per-file-ignores`` (globs relative to the root)."""
+        if not self.per_file_ignores:
+            return ()  # the common case, without resolving the path (two syscalls a file)
         rel = self.relative(path)
         out: list[str] = []
         for pattern, sels in self.per_file_ignores:
@@ -200,6 +213,8 @@ def load_config(start: Path | str = ".", explicit: Path | str | None = None) -> 
 
 
 def _nearest(key: str, valid) -> str:
+    import difflib  # only for an error message
+
     close = difflib.get_close_matches(key, sorted(valid), n=1, cutoff=0.5)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -311,5 +326,5 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None, prefix: str 
         kw["jobs"] = data["jobs"]
     cfg = Config(**kw)
     if cfg.source not in cfg.languages:
-        cfg = replace(cfg, languages=(cfg.source, *cfg.languages))
+        cfg = cfg._replace(languages=(cfg.source, *cfg.languages))
     return cfg

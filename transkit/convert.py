@@ -137,7 +137,9 @@ class GlossaryLock:
     """Replaces glossary terms by placeholders before OpenCC and restores their target forms after.
 
     Matching is leftmost-longest over the source forms (``数据库`` wins over
-    ``数据``), with no notion of word boundaries: Chinese has none to respect.
+    ``数据``). Given the source language, a match that the surrounding words
+    cut through (算法 in 计算法律, 内存 in 国内存在) is given up, and what it
+    covered is searched again (see :mod:`transkit.boundaries`).
 
         >>> lock = GlossaryLock({"数据": "資料", "数据库": "資料庫"})
         >>> locked, table = lock.lock("数据库和数据", set())
@@ -147,7 +149,7 @@ class GlossaryLock:
         '資料庫和資料'
     """
 
-    def __init__(self, pairs: Mapping[str, str]) -> None:
+    def __init__(self, pairs: Mapping[str, str], lang: str | None = None) -> None:
         # Terms never span lines or contain the characters used as placeholders.
         self.pairs = {
             k: v
@@ -158,6 +160,9 @@ class GlossaryLock:
         self._targets = [self.pairs[k] for k in self._keys]
         self._finder = None
         self._bytes_finder = None
+        # Source language: enables the word-boundary guard (None: plain substring matching).
+        self.lang = lang
+        self._guard: Any = None
 
     def __bool__(self) -> bool:
         return bool(self.pairs)
@@ -180,11 +185,26 @@ class GlossaryLock:
                 self._finder = _pyahocorasick_finder(self._keys)
         return self._finder
 
+    @property
+    def guard(self):
+        """The :class:`transkit.boundaries.BoundaryGuard` for these terms, or None without a language."""
+        if self._guard is None and self.lang is not None:
+            from transkit.boundaries import BoundaryGuard
+
+            self._guard = BoundaryGuard.for_terms(self._keys, self.lang) if self.pairs else False
+        return self._guard or None
+
     def matches(self, text: str) -> list[tuple[int, int]]:
         """Leftmost-longest, non-overlapping ``(start, end)`` matches of the source forms."""
         if not self.pairs:
             return []
-        return [(s, e) for _, s, e in self._find()(text)]
+        found = self._find()(text)
+        guard = self.guard
+        if guard and found:
+            risky = [j for j, (k, s, e) in enumerate(found) if guard.risky(k, text[s - 1 : s], text[e : e + 1])]
+            changes = _guarded(found, risky, len(text), lambda k, s, e: guard.keeps(text, s, e, k), lambda lo, hi: [(k, s + lo, e + lo) for k, s, e in self._find()(text[lo:hi])], lambda s: 1)
+            found = _apply(found, changes)
+        return [(s, e) for _, s, e in found]
 
     def lock(self, text: str, reserved: set[str]) -> tuple[str, list[str]]:
         """``text`` with every match replaced by a placeholder, and the target form of each, in order.
@@ -202,8 +222,61 @@ class GlossaryLock:
         # In C: the bytes between matches, joined by the placeholder; the target of each match in order.
         idx, starts, ends = zip(*found)
         between = list(map(data.__getitem__, map(slice, (0, *ends), (*starts, len(data)))))
+        guard = self.guard
+        if guard:
+            risky = guard.candidates(idx, between)
+            if risky:
+                idx, between = self._guard_bytes(guard, data, found, risky, idx, starts, ends, between)
+                if not idx:
+                    return text, []
         locked = ph.encode("utf-8").join(between).decode("utf-8", errors="surrogatepass")
         return locked, [ph, *map(self._targets.__getitem__, idx)]
+
+    def _guard_bytes(self, guard, data: bytes, found: list, risky: list[int], idx, starts, ends, between) -> tuple[list, list]:
+        """The term indexes and the bytes between matches, once the matches words cut through are given up."""
+        span = 3 * CONTEXT_BYTES
+        verdicts = guard.raw_verdicts
+
+        def keeps(k: int, s: int, e: int) -> bool:
+            a = max(0, s - span)
+            raw = (data[a : e + span], s - a, e - a, k)
+            verdict = verdicts.get(raw)
+            if verdict is None:
+                before = data[a:s].decode("utf-8", "ignore")
+                term = data[s:e].decode("utf-8", "surrogatepass")
+                after = data[e : e + span].decode("utf-8", "ignore")
+                verdict = verdicts[raw] = guard.keeps(before + term + after, len(before), len(before) + len(term), k)
+            return verdict
+
+        def refind(lo: int, hi: int) -> list:
+            return [(k, s + lo, e + lo) for k, s, e in self._bytes_find()(data[lo:hi])]
+
+        changes = _guarded(found, risky, len(data), keeps, refind, lambda s: _utf8_width(data[s]))
+        if not changes:
+            return idx, between
+        # Splice: only the pieces next to a change are cut again.
+        n = len(idx)
+        out_idx: list = []
+        out_between: list = []
+        i = pos = 0
+        for j, adds in changes:
+            if i < j:
+                out_between.append(between[i] if pos == (ends[i - 1] if i else 0) else data[pos : starts[i]])
+                out_between.extend(between[i + 1 : j])
+                out_idx.extend(idx[i:j])
+                pos = ends[j - 1]
+            for k, s, e in adds:
+                out_between.append(data[pos:s])
+                out_idx.append(k)
+                pos = e
+            i = j + 1
+        if i < n:
+            out_between.append(between[i] if pos == (ends[i - 1] if i else 0) else data[pos : starts[i]])
+            out_between.extend(between[i + 1 :])
+            out_idx.extend(idx[i:])
+        else:
+            out_between.append(data[pos:])
+        return out_idx, out_between
 
     def _bytes_find(self):
         """Leftmost-longest matching on UTF-8 bytes: (term index, start, end) in byte offsets.
@@ -237,6 +310,53 @@ class GlossaryLock:
         out[::2] = parts
         out[1::2] = order
         return "".join(out)
+
+
+CONTEXT_BYTES = 4  # characters of context read around a judged match (x3 bytes)
+
+
+def _utf8_width(lead: int) -> int:
+    return 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+
+
+def _guarded(found: list, risky: list[int], size: int, keeps, refind, width) -> list[tuple[int, list]]:
+    """``(j, new matches)`` for each risky match ``found[j]`` that ``keeps`` rejects, in order.
+
+    What a rejected match covered, up to the next match, is searched again
+    from its second character on; the new matches are judged the same way.
+    """
+    changes: list[tuple[int, list]] = []
+    for j in risky:
+        _, s, _ = found[j]
+        if keeps(*found[j]):
+            continue
+        hi = found[j + 1][1] if j + 1 < len(found) else size
+        lo = s + width(s)
+        adds: list = []
+        while lo < hi:
+            again = refind(lo, hi)
+            if not again:
+                break
+            k2, s2, e2 = again[0]
+            if keeps(k2, s2, e2):
+                adds.append((k2, s2, e2))
+                lo = e2
+            else:
+                lo = s2 + width(s2)
+        changes.append((j, adds))
+    return changes
+
+
+def _apply(found: list, changes: list[tuple[int, list]]) -> list:
+    """``found`` with each changed match replaced by its new matches."""
+    out: list = []
+    done = 0
+    for j, adds in changes:
+        out.extend(found[done:j])
+        out.extend(adds)
+        done = j + 1
+    out.extend(found[done:])
+    return out
 
 
 def _pyahocorasick_finder(keys: list[str]):
@@ -414,7 +534,7 @@ class Converter:
     def lock(self) -> GlossaryLock:
         if self._lock is None:
             pairs = self._pairs if self._pairs is not None else _pairs_from(self._glossary, self.source_lang, self.target_lang)
-            self._lock = GlossaryLock(pairs)
+            self._lock = GlossaryLock(pairs, self.source_lang)
         return self._lock
 
     def _opencc(self, text: str, avoid: set[str]) -> str:
@@ -1012,8 +1132,6 @@ class ConversionResult:
 
 def converter_for(config, source_lang: str, target_lang: str, opencc_config: str | None = None, extra_glossaries: Iterable[str | Path] = ()) -> Converter:
     """The converter a project uses: its OpenCC setting for the target and its merged glossary (plus extra files)."""
-    from dataclasses import replace
-
     from transkit.resources import Resources
 
     extra = tuple(str(Path(g).resolve()) for g in extra_glossaries)
@@ -1021,7 +1139,7 @@ def converter_for(config, source_lang: str, target_lang: str, opencc_config: str
         if not Path(g).is_file():
             raise InputError(f"{g}: glossary file not found")
     if extra:
-        config = replace(config, glossaries=(*config.glossaries, *extra))
+        config = config._replace(glossaries=(*config.glossaries, *extra))
     if opencc_config is None and "zh-Hans" in (source_lang, target_lang):
         opencc_config = config.opencc_for(target_lang)
     return Converter.for_languages(source_lang, target_lang, opencc_config=opencc_config, glossary=Resources(config).glossary)

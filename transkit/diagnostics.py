@@ -7,7 +7,8 @@ A diagnostic is a plain frozen value. Columns count Unicode code points and are
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+
+from transkit.values import frozen
 
 
 class Severity(enum.IntEnum):
@@ -30,7 +31,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
+@frozen
 class Location:
     """A place in a file: 1-based line and column (code points)."""
 
@@ -41,7 +42,7 @@ class Location:
     end_column: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Fix:
     """A suggested edit: replace ``line``'s columns ``[column, end_column)`` with ``replacement``.
 
@@ -56,7 +57,7 @@ class Fix:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Diagnostic:
     """One finding of one check in one file."""
 
@@ -72,14 +73,26 @@ class Diagnostic:
     lang: str | None = None
     related: Location | None = None
     fix: Fix | None = None
-    data: tuple[tuple[str, object], ...] = field(default=(), compare=False)
+    data: tuple[tuple[str, object], ...] = ()  # left out of equality and hashing
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self[:-1] == other[:-1]
+
+    def __ne__(self, other: object) -> bool:
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    def __hash__(self) -> int:
+        return hash(self[:-1])
 
     @property
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.code, self.message)
 
     def with_severity(self, severity: Severity) -> "Diagnostic":
-        return replace(self, severity=severity)
+        return self._replace(severity=severity)
 
     def to_dict(self) -> dict:
         """The JSON shape shared by the json reporter and the cache."""
@@ -136,7 +149,7 @@ class Diagnostic:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class Summary:
     """Counts a reporter prints under the findings."""
 

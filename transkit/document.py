@@ -25,8 +25,12 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
 from functools import cached_property, lru_cache
+from itertools import accumulate
+from operator import attrgetter
+
+from transkit.values import frozen
 
 # --------------------------------------------------------------------------- #
 # Values
@@ -64,7 +68,7 @@ class SpanKind(enum.Enum):
     HEADING_ID = "heading-id"
 
 
-@dataclass(frozen=True)
+@frozen
 class Span:
     """A protected run inside one line: columns are 0-based code points, end exclusive."""
 
@@ -74,7 +78,7 @@ class Span:
     kind: SpanKind
 
 
-@dataclass(frozen=True)
+@frozen
 class Block:
     """A block: 1-based inclusive line span; ``depth`` is list nesting (0 at top)."""
 
@@ -89,7 +93,7 @@ class Block:
         return range(self.start_line, self.end_line + 1)
 
 
-@dataclass(frozen=True)
+@frozen
 class Section:
     """A heading and everything up to the next heading (index 0 is the preamble)."""
 
@@ -120,7 +124,8 @@ class Section:
         return tuple(b for b in self.blocks if b.kind is not BlockKind.HEADING)
 
 
-@dataclass(frozen=True)
+
+@frozen
 class FrontMatter:
     start_line: int
     end_line: int
@@ -158,15 +163,22 @@ _BLOCK_START = frozenset("#=-*_<>+0123456789[`~")
 _HEADING_ID = re.compile(r"[ \t]*\{#[^}]*\}[ \t]*$")
 
 # Inline patterns; columns are code points inside one line.
-_INLINE_TRIGGER = re.compile(r"[`<\[\]!]|://|www\.|@|\{#")
+# What may open an inline span: ` < [ ] ! @ "://" "www." "{#". Written as one class
+# followed by a check of what comes next, so the search skips in C to the next
+# candidate character (an alternation of them tries every position: 4x slower).
+_INLINE_TRIGGER = re.compile(r"[`<\[\]!@:w{](?:(?<=[`<\[\]!@])|(?<=:)//|(?<=w)ww\.|(?<=\{)#)")
 _BACKTICKS = re.compile(r"`+")
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\s<>]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>")
 _COMMENT = re.compile(r"<!--.*?-->")
-_BARE_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[!-~]+")
+# A URL starts at a word boundary: the word character before its first letter is
+# ruled out by a lookbehind after that letter, so every branch begins with a
+# literal and the search skips ahead in C (a leading \b makes it try every position).
+_BARE_URL = re.compile(r"h(?<!\wh)ttps?://[!-~]+|f(?<!\wf)tp://[!-~]+|w(?<!\ww)ww\.[!-~]+")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b")
 _URL_TRAILING = ".,:;!?*_~'\""
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
+_DEST_PLAIN = re.compile(r"[^ \t()\\]*")
 
 
 def split_lines(text: str) -> list[str]:
@@ -178,7 +190,15 @@ def split_lines(text: str) -> list[str]:
     >>> split_lines("a\r\nb\rc\nd")
     ['a\r\n', 'b\r', 'c\n', 'd']
     """
-    return _LINE.findall(text)
+    if "\r" in text:
+        return _LINE.findall(text)
+    # Only \n: str.split is twice as fast as the pattern.
+    parts = text.split("\n")
+    last = parts.pop()
+    out = [p + "\n" for p in parts]
+    if last:
+        out.append(last)
+    return out
 
 
 def line_body(line: str) -> str:
@@ -252,6 +272,9 @@ def _number_pattern() -> re.Pattern:
 
 
 _SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+# Markup plain_heading or slugify would remove or rewrite (emoji are tested apart: one
+# class holding both would cost 5 ms to compile at every start).
+_HEADING_MARKUP = re.compile(r"[\[*_~`]")
 
 
 def slugify(text: str) -> str:
@@ -417,6 +440,9 @@ def _link_targets(body: str, line: int, taken, add) -> None:
                 depth = 0
                 end = j
                 while end < n:
+                    end = _DEST_PLAIN.match(body, end).end()  # skip what needs no decision
+                    if end >= n:
+                        break
                     ch = body[end]
                     if ch == "\\" and end + 1 < n:
                         end += 2
@@ -458,7 +484,7 @@ def _link_targets(body: str, line: int, taken, add) -> None:
 # --------------------------------------------------------------------------- #
 
 
-@dataclass(frozen=True)
+@frozen
 class _Heading:
     start_line: int
     end_line: int
@@ -467,20 +493,32 @@ class _Heading:
     setext: bool
 
 
-@dataclass
 class Document:
     """A parsed Markdown document. Build with :meth:`from_text`."""
 
-    text: str
-    path: str = "<string>"
-    lang: str | None = None
-    lines: list[str] = field(default_factory=list)
-    blocks: list[Block] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-    front_matter: FrontMatter | None = None
-    _spans: dict[int, list[Span]] = field(default_factory=dict, repr=False)
-    _code_lines: set[int] = field(default_factory=set, repr=False)
-    _bodies: list[str] = field(default_factory=list, repr=False)
+    def __init__(
+        self,
+        text: str,
+        path: str = "<string>",
+        lang: str | None = None,
+        lines: list[str] | None = None,
+        blocks: list[Block] | None = None,
+        sections: list[Section] | None = None,
+        front_matter: FrontMatter | None = None,
+    ) -> None:
+        self.text = text
+        self.path = path
+        self.lang = lang
+        self.lines: list[str] = [] if lines is None else lines
+        self.blocks: list[Block] = [] if blocks is None else blocks
+        self.sections: list[Section] = [] if sections is None else sections
+        self.front_matter = front_matter
+        self._spans: dict[int, list[Span]] = {}
+        self._code_lines: set[int] = set()
+        self._bodies: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"Document(path={self.path!r}, lang={self.lang!r}, lines={len(self.lines)}, sections={len(self.sections)})"
 
     # -- construction ------------------------------------------------------ #
 
@@ -534,6 +572,10 @@ class Document:
     def spans(self, line: int) -> list[Span]:
         """Protected spans of one line, sorted by column."""
         return self._spans.get(line, [])
+
+    def protected_lines(self) -> list[int]:
+        """Lines holding protected spans, in order: most lines hold none, and a scan can skip them."""
+        return sorted(self._spans)
 
     def is_code_line(self, line: int) -> bool:
         return line in self._code_lines
@@ -619,7 +661,7 @@ class _Scanner:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.bodies = _ENDING.split(doc.text)
+        self.bodies = _ENDING.split(doc.text) if "\r" in doc.text else doc.text.split("\n")
         if len(self.bodies) > len(doc.lines):
             self.bodies.pop()  # the text ends with a line ending: no line after it
         if self.bodies and self.bodies[0].startswith("\ufeff"):
@@ -634,9 +676,38 @@ class _Scanner:
 
     # The scanner works with 0-based indexes; blocks and spans store 1-based lines.
 
+    def _trigger_lines(self) -> list[bool]:
+        """Which lines hold something inline_spans looks for.
+
+        One search over the whole text, restarted at the next line after each
+        find: most lines hold no trigger, and are passed over in C.
+        """
+        lines = self.doc.lines
+        n = len(lines)
+        self.line_ends = ends = list(accumulate(map(len, lines)))
+        found = [False] * n
+        search, text = _INLINE_TRIGGER.search, self.doc.text
+        pos = 0
+        while True:
+            m = search(text, pos)
+            if m is None:
+                break
+            k = bisect_right(ends, m.start())
+            found[k] = True
+            if k + 1 >= n:
+                break
+            pos = ends[k]
+        return found
+
     def run(self) -> None:
-        n = len(self.bodies)
+        bodies = self.bodies
+        n = len(bodies)
         i = self._front_matter()
+        # The scanner's hot path: a regex runs on a line only when the line's first
+        # non-blank character (``c0``) can start what it matches, and inline spans
+        # are looked for only on lines where a trigger was found (see _trigger_lines).
+        self.trig = trig = self._trigger_lines()
+        inline = self._inline
         para_start: int | None = None  # open paragraph (0-based first line)
         list_indent: int | None = None  # content indent of the open list item, if any
         item_start: int | None = None
@@ -668,21 +739,25 @@ class _Scanner:
                 quote_start = None
 
         while i < n:
-            body = self.bodies[i]
+            body = bodies[i]
             stripped = body.strip()
-            ind = _indent(body)
 
             if not stripped:
-                close_para(i - 1)
-                close_quote(i - 1)
+                if para_start is not None:
+                    close_para(i - 1)
+                if quote_start is not None:
+                    close_quote(i - 1)
                 prev_blank = True
                 i += 1
                 continue
 
+            c0 = stripped[0]
+            ind = _indent(body) if body[0] in " \t" else 0
             in_item = item_start is not None and list_indent is not None
+            bm = _BULLET.match(body) if c0 in "-+*" or c0.isdigit() else None
 
             # Fenced code (inside a list item the fence may be indented further).
-            m = _FENCE.match(body)
+            m = _FENCE.match(body) if c0 in "`~" else None
             if m and (ind <= 3 or (in_item and ind <= list_indent + 3)) and not (m.group(2)[0] == "`" and "`" in m.group(3)):
                 close_para(i - 1)
                 close_quote(i - 1)
@@ -697,7 +772,10 @@ class _Scanner:
 
             # Continuation of an open list item.
             if in_item:
-                if ind >= list_indent or (not prev_blank and para_start is None and not self._starts_block(body, ind, list_context=True)):
+                # (a bullet with text after it starts a block: known without _starts_block)
+                if ind >= list_indent or (
+                    not prev_blank and para_start is None and not (ind < 4 and bm is not None and bm.group(3)) and not self._starts_block(body, ind, list_context=True)
+                ):
                     if ind >= list_indent + 4 and prev_blank:
                         # indented code inside the item
                         end = self._indented_end(i, list_indent + 4)
@@ -705,23 +783,25 @@ class _Scanner:
                         i = end + 1
                         prev_blank = False
                         continue
-                    inner = _BULLET.match(body)
+                    inner = bm
                     if inner and ind >= list_indent:
                         # a nested item: close the outer item here
                         close_item(i - 1)
-                        self._inline(i)
+                        if trig[i]:
+                            inline(i)
                         item_start, item_depth, item_marker = i, self._depth(list_stack, ind), inner.group(2)
                         list_indent = ind + len(inner.group(2)) + max(1, min(4, len(inner.group(3)))) if inner.group(3) else ind + len(inner.group(2)) + 1
                         prev_blank = False
                         i += 1
                         continue
-                    self._inline(i)
+                    if trig[i]:
+                        inline(i)
                     prev_blank = False
                     i += 1
                     continue
                 close_item(i - 1)
                 list_indent = None
-                if not _BULLET.match(body):
+                if not bm:
                     list_stack.clear()
 
             # Indented code: only after a blank line (it cannot interrupt a paragraph).
@@ -733,21 +813,24 @@ class _Scanner:
                 continue
 
             # Plain prose (the common case): no block construct can start here.
-            if stripped[0] not in _BLOCK_START and "|" not in body:
-                if quote_start is not None and not prev_blank:
-                    self._inline(i)
-                    i += 1
-                    continue
-                close_quote(i - 1)
+            if c0 not in _BLOCK_START and "|" not in body:
+                if quote_start is not None:
+                    if not prev_blank:
+                        if trig[i]:
+                            inline(i)
+                        i += 1
+                        continue
+                    close_quote(i - 1)
                 if para_start is None:
                     para_start = i
-                self._inline(i)
+                if trig[i]:
+                    inline(i)
                 prev_blank = False
                 i += 1
                 continue
 
             # Setext underline closes the open paragraph as a heading.
-            if para_start is not None and _SETEXT.match(body):
+            if para_start is not None and c0 in "=-" and _SETEXT.match(body):
                 level = 1 if stripped[0] == "=" else 2
                 text = " ".join(self.bodies[k].strip() for k in range(para_start, i))
                 self._heading(para_start, i, level, text, setext=True)
@@ -758,7 +841,7 @@ class _Scanner:
                 i += 1
                 continue
 
-            m = _ATX.match(body)
+            m = _ATX.match(body) if c0 == "#" else None
             if m:
                 close_para(i - 1)
                 close_quote(i - 1)
@@ -770,7 +853,7 @@ class _Scanner:
                 i += 1
                 continue
 
-            if _THEMATIC.match(body):
+            if c0 in "-*_" and _THEMATIC.match(body):
                 close_para(i - 1)
                 close_quote(i - 1)
                 self._add(BlockKind.THEMATIC_BREAK, i, i)
@@ -778,7 +861,7 @@ class _Scanner:
                 i += 1
                 continue
 
-            if _COMMENT_OPEN.match(body):
+            if c0 == "<" and _COMMENT_OPEN.match(body):
                 close_para(i - 1)
                 close_quote(i - 1)
                 end = i
@@ -793,7 +876,7 @@ class _Scanner:
                 i = end + 1
                 continue
 
-            m = _HTML_OPEN.match(body)
+            m = _HTML_OPEN.match(body) if c0 == "<" else None
             if m and (m.group(1).lower() in _HTML_BLOCK_TAGS or (para_start is None and _HTML_TAG.fullmatch(stripped))):
                 close_para(i - 1)
                 close_quote(i - 1)
@@ -805,7 +888,7 @@ class _Scanner:
                 i = end + 1
                 continue
 
-            if _QUOTE.match(body):
+            if c0 == ">" and _QUOTE.match(body):
                 close_para(i - 1)
                 if quote_start is None:
                     quote_start = i
@@ -819,7 +902,7 @@ class _Scanner:
                 i += 1
                 continue
 
-            m = _BULLET.match(body)
+            m = bm
             if m and (para_start is None or m.group(2)[0] in "-+*" or m.group(2)[:-1] == "1") and (m.group(3) or para_start is None):
                 close_para(i - 1)
                 close_quote(i - 1)
@@ -852,7 +935,7 @@ class _Scanner:
                 i = j
                 continue
 
-            if para_start is None and _REFDEF.match(body):
+            if para_start is None and c0 == "[" and _REFDEF.match(body):
                 self._add(BlockKind.REFERENCE, i, i)
                 self._refdef(i)
                 prev_blank = False
@@ -883,17 +966,26 @@ class _Scanner:
         """Whether a line would interrupt a paragraph (or a table, or a lazy list line)."""
         if ind >= 4:
             return False
-        if _ATX.match(body) or _THEMATIC.match(body) or _QUOTE.match(body) or _COMMENT_OPEN.match(body):
+        # Each pattern needs its own first non-blank character: test only those that can match.
+        c = body.lstrip(" \t")[:1]
+        if not c:
+            return False
+        if c == "#":
+            return _ATX.match(body) is not None
+        if c == ">":
+            return _QUOTE.match(body) is not None
+        if c in "`~":
+            return _FENCE.match(body) is not None
+        if c == "<":
+            if _COMMENT_OPEN.match(body):
+                return True
+            m = _HTML_OPEN.match(body)
+            return m is not None and m.group(1).lower() in _HTML_BLOCK_TAGS
+        if c in "-*_" and _THEMATIC.match(body):
             return True
-        m = _FENCE.match(body)
-        if m:
-            return True
-        m = _BULLET.match(body)
-        if m and m.group(3):
-            return True
-        m = _HTML_OPEN.match(body)
-        if m and m.group(1).lower() in _HTML_BLOCK_TAGS:
-            return True
+        if c in "-+*" or c.isdigit():
+            m = _BULLET.match(body)
+            return m is not None and bool(m.group(3))
         return False
 
     def _fence_end(self, i: int, opener: str) -> int:
@@ -922,6 +1014,7 @@ class _Scanner:
         return end
 
     def _add(self, kind: BlockKind, start: int, end: int, depth: int = 0, info: str = "") -> None:
+        # Block is a named tuple (transkit.values): built in a third of a frozen dataclass's time.
         self.blocks.append(Block(kind, start + 1, end + 1, depth, info))
 
     def _code(self, start: int, end: int, info: str) -> None:
@@ -971,6 +1064,8 @@ class _Scanner:
                 self.spans[k + 1] = spans
 
     def _inline(self, k: int) -> None:
+        if not self.trig[k]:
+            return
         spans = inline_spans(self.bodies[k], k + 1)
         if spans:
             if k == 0 and self.bom_shift:
@@ -1020,7 +1115,7 @@ class _Scanner:
 
     def _finish(self) -> None:
         doc = self.doc
-        self.blocks.sort(key=lambda b: (b.start_line, b.end_line))
+        self.blocks.sort(key=attrgetter("start_line", "end_line"))
         doc.blocks = self.blocks
         doc._spans = self.spans
         doc._code_lines = self.code_lines
@@ -1039,6 +1134,8 @@ class _Scanner:
         slugs: dict[str, int] = {}
         bi = 0
         blocks = self.blocks
+        block_starts = [b.start_line for b in blocks]
+        line_ends = self.line_ends  # the lines partition the text: a section's text is one slice
         for idx, head in enumerate(heads):
             start, stop = bounds[idx], bounds[idx + 1]
             if idx == 0 and starts and starts[0] == 1:
@@ -1046,30 +1143,33 @@ class _Scanner:
             end = stop - 1
             if idx > 0:
                 start = head.start_line
-            sec_blocks = []
-            while bi < len(blocks) and blocks[bi].start_line < start:
-                bi += 1
-            j = bi
-            while j < len(blocks) and blocks[j].start_line <= end:
-                sec_blocks.append(blocks[j])
-                j += 1
-            text = "".join(lines[start - 1 : end]) if end >= start else ""
+            # Blocks are sorted by start line: the section's are one slice.
+            bi = bisect_left(block_starts, start, bi)
+            sec_blocks = blocks[bi : bisect_right(block_starts, end, bi)]
+            text = doc.text[line_ends[start - 2] if start >= 2 else 0 : line_ends[end - 1]] if end >= start else ""
             if head is None:
                 sections.append(Section(0, 0, "", None, "", "", (), start, end, tuple(sec_blocks), text))
                 continue
-            heading_text = _HEADING_ID.sub("", head.text)
-            plain = plain_heading(heading_text)
+            heading_text = _HEADING_ID.sub("", head.text) if "{#" in head.text else head.text
+            if _HEADING_MARKUP.search(heading_text) is None and _EMOJI.search(heading_text) is None:
+                # No link, emphasis, code or emoji (most headings): plain_heading and
+                # slugify reduce to this, without their substitutions.
+                plain = " ".join(heading_text.split())
+                slug = _SLUG_DROP.sub("", heading_text.strip().lower()).replace(" ", "-")
+                emoji: tuple[str, ...] = ()
+            else:
+                plain = plain_heading(heading_text)
+                slug = slugify(heading_text)
+                emoji = tuple(ch for ch in _EMOJI.findall(heading_text) if ch not in "\ufe0f\u200d")
             number, title = split_number(plain)
             while path_stack and path_stack[-1][0] >= head.level:
                 path_stack.pop()
             path_stack.append((head.level, title))
-            slug = slugify(heading_text)
             if slug in slugs:
                 slugs[slug] += 1
                 slug = f"{slug}-{slugs[slug]}"
             else:
                 slugs[slug] = 0
-            emoji = tuple(ch for ch in _EMOJI.findall(heading_text) if ch not in "\ufe0f\u200d")
             sections.append(
                 Section(
                     index=idx,

@@ -26,12 +26,13 @@ locale covers it:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from transkit.errors import GlossaryError
+from transkit.stored import PartlyStored
+from transkit.values import frozen
 
 if TYPE_CHECKING:  # pragma: no cover
     from transkit.config import Config
@@ -70,19 +71,32 @@ def shipped_files() -> list[Path]:
 # --------------------------------------------------------------------------- #
 
 
-@dataclass(frozen=True, eq=False)
+@frozen
 class Term:
-    """One glossary entry: an English term and its renderings per locale."""
+    """One glossary entry: an English term and its renderings per locale.
+
+    Entries are compared by identity: two files may hold equal entries, and the
+    glossary keeps the one that wins the merge. The mappings are never mutated
+    (the empty defaults are shared).
+    """
 
     en: str
     variants: tuple[str, ...] = ()
-    forms: dict[str, str] = field(default_factory=dict)  # locale -> preferred rendering
-    allowed: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    forbidden: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    forms: dict[str, str] = {}  # locale -> preferred rendering
+    allowed: dict[str, tuple[str, ...]] = {}
+    forbidden: dict[str, tuple[str, ...]] = {}
     keep: bool = False  # the term stays in English (LoRA, GGUF)
     case_sensitive: bool = False
     note: str = ""
     source: str = ""  # the file the entry came from
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return self is not other
+
+    __hash__ = object.__hash__
 
     def preferred(self, lang: str) -> str | None:
         """The preferred rendering in ``lang``; the English term itself for ``en`` or a kept term."""
@@ -137,7 +151,7 @@ class Term:
         return d
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """A rule of the glossary format broken by an entry (reported by ``transkit glossary validate``)."""
 
@@ -150,7 +164,7 @@ class Problem:
         return f"{self.path}: term {self.term!r}: {self.key}: {self.message}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Hit:
     """A glossary string found in a line: 0-based code-point columns, end exclusive."""
 
@@ -170,26 +184,45 @@ class Glossary:
     """Merged terms; later files override earlier entries with the same ``en``."""
 
     def __init__(self, terms: Sequence[Term], files: Sequence[str] = ()) -> None:
-        self.terms: tuple[Term, ...] = tuple(terms)
+        self._terms: tuple[Term, ...] | None = tuple(terms)
+        self._count = len(self._terms)
         self.files: tuple[str, ...] = tuple(files)
-        self._by_en = {t.key(): t for t in self.terms}
         self._indexes: dict[str, LocaleIndex] = {}
         # Set when the glossary came from (or went to) the disk cache: lets other
         # caches derived from it (the regional index) key themselves on it.
         self.cache_key: str | None = None
+        # For a glossary from the disk cache: where its terms and locale indexes are read on first use.
+        self._store: _Store | None = None
+
+    @classmethod
+    def _stored(cls, store: "_Store", count: int, files: Sequence[str]) -> "Glossary":
+        """A glossary whose terms and indexes stay on disk until used (see :func:`_load_cached`)."""
+        g = cls((), files)
+        g._terms, g._count, g._store, g.cache_key = None, count, store, store.key
+        return g
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        if self._terms is None:
+            self._terms = self._store.terms()
+        return self._terms
+
+    @cached_property
+    def _by_en(self) -> dict[str, Term]:
+        return {t.key(): t for t in self.terms}
 
     @classmethod
     def from_terms(cls, terms: Iterable[Term]) -> "Glossary":
         return merge([list(terms)])
 
     def __len__(self) -> int:
-        return len(self.terms)
+        return self._count
 
     def __iter__(self) -> Iterator[Term]:
         return iter(self.terms)
 
     def __repr__(self) -> str:
-        return f"<Glossary {len(self.terms)} terms from {len(self.files)} files>"
+        return f"<Glossary {self._count} terms from {len(self.files)} files>"
 
     def find(self, en: str) -> Term | None:
         """The entry for an English term or one of its variants (case-insensitive)."""
@@ -262,7 +295,11 @@ class Glossary:
         """The Aho-Corasick index of allowed and forbidden strings in ``lang`` (built once)."""
         idx = self._indexes.get(lang)
         if idx is None:
-            idx = self._indexes[lang] = LocaleIndex(self.terms, lang)
+            idx = self._store.index(lang, self) if self._store is not None else None
+            if idx is None:
+                idx = LocaleIndex(self.terms, lang)
+            idx._owner = self
+            self._indexes[lang] = idx
         return idx
 
     @cached_property
@@ -448,52 +485,109 @@ def load_merged(config: "Config") -> Glossary:
 
 @lru_cache(maxsize=8)
 def _load_cached(key: tuple[tuple[str, int, int], ...], use_disk: bool = True) -> Glossary:
-    """Parse once per process; across processes, a pickle in the user cache directory skips TOML and validation.
+    """Parse once per process; across processes, pickles in the user cache directory skip TOML and validation.
 
     Parsing and validating the shipped files costs about 80 ms, every worker
-    process and every ``transkit lint`` of a single file; the pickle loads in
-    about 10 ms. It is keyed by the files' paths, modification times and sizes
+    process and every ``transkit lint`` of a single file. From the cache, a
+    glossary costs a small header at first; each locale's index (Aho-Corasick
+    automata, which unpickle in a fraction of the time building them takes) is
+    read when a check first asks for it, and the terms only when something is
+    found. Entries are keyed by the files' paths, modification times and sizes
     and transkit's version, so an edited glossary is parsed again.
     """
-    import pickle
-
-    store = _pickle_path(key) if use_disk else None
-    if store is not None:
-        try:
-            with open(store, "rb") as fh:
-                terms, files, indexes = pickle.load(fh)
-            glossary = Glossary(terms, files)
-            # The Aho-Corasick automata unpickle in a fraction of the time building them takes.
-            glossary._indexes.update(indexes)
-            glossary.cache_key = store.stem
-            return glossary
-        except Exception:  # a missing, stale or broken cache entry is a miss
-            pass
-    glossary = load([p for p, _, _ in key])
-    if store is not None:
-        try:
-            from transkit.fsutil import atomic_write
-
-            for lang in LOCALES:
-                glossary.index(lang)
-            store.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(store, pickle.dumps((glossary.terms, glossary.files, glossary._indexes), protocol=pickle.HIGHEST_PROTOCOL))
-            glossary.cache_key = store.stem
-        except OSError:
-            pass
+    paths = [p for p, _, _ in key]
+    path = _pickle_path(key) if use_disk else None
+    if path is not None:
+        store = _Store(path, paths)
+        header = store.header()
+        if header is not None:
+            count, files = header
+            return Glossary._stored(store, count, files)
+    glossary = load(paths)
+    if path is not None and _Store(path, paths).write(glossary):
+        glossary.cache_key = path.stem
     return glossary
 
 
 def _pickle_path(key: tuple[tuple[str, int, int], ...]) -> Path | None:
-    from dataclasses import fields
+    import sys
 
     import transkit
     from transkit import cache
 
     if not cache.enabled():
         return None
-    schema = ",".join(f.name for f in fields(Term)) + ";indexes-v1"
+    schema = ",".join(Term._fields) + ";named-tuples;index-parts-v3;" + sys.version.split()[0]
     return cache.cache_dir() / "glossary" / f"{cache.digest(transkit.__version__, schema, repr(key))}.pickle"
+
+
+class _Store:
+    """A parsed glossary in the user cache directory.
+
+    ``<key>.pickle`` holds two pickles, a header (term count, file names) and
+    the terms; ``<key>.<locale>.index`` holds that locale's :class:`LocaleIndex`,
+    with its bulky parts (accepted renderings, the TK403 matcher) in files
+    beside it. Whatever is missing or unreadable is a miss: the terms are parsed
+    again, an index or a part is built again.
+    """
+
+    def __init__(self, path: Path, paths: list[str]) -> None:
+        self.path = path
+        self.key = path.stem
+        self._paths = paths
+
+    def _index_path(self, lang: str) -> Path:
+        return self.path.with_name(f"{self.key}.{lang}.index")
+
+    def header(self) -> tuple[int, tuple[str, ...]] | None:
+        from transkit.stored import read
+
+        try:
+            count, files = read(self.path)  # the first of the file's two pickles
+            return int(count), tuple(files)
+        except Exception:  # a missing, stale or broken entry is a miss
+            return None
+
+    def terms(self) -> tuple[Term, ...]:
+        import pickle
+
+        try:
+            with open(self.path, "rb") as fh:
+                count, _ = pickle.load(fh)
+                terms = pickle.load(fh)
+            if len(terms) == count and all(type(t) is Term for t in terms):
+                return terms
+        except Exception:
+            pass
+        # Parsing yields the same terms in the same order: stored indexes stay valid.
+        return load(self._paths).terms
+
+    def index(self, lang: str, glossary: Glossary) -> "LocaleIndex":
+        from transkit import stored
+
+        idx = stored.load(self._index_path(lang), LocaleIndex)
+        if idx is not None and idx.lang == lang:
+            return idx
+        idx = LocaleIndex(glossary.terms, lang)
+        stored.write(self._index_path(lang), idx)
+        return idx
+
+    def write(self, glossary: Glossary) -> bool:
+        """Store a freshly parsed glossary: every locale's index first, the header last."""
+        import pickle
+
+        from transkit import stored
+        from transkit.fsutil import atomic_write
+
+        for lang in LOCALES:
+            if not stored.write(self._index_path(lang), glossary.index(lang)):
+                return False
+        try:
+            header = pickle.dumps((len(glossary), glossary.files), protocol=pickle.HIGHEST_PROTOCOL)
+            atomic_write(self.path, header + pickle.dumps(glossary.terms, protocol=pickle.HIGHEST_PROTOCOL))
+            return True
+        except OSError:
+            return False
 
 
 def problems(paths: Sequence[str | Path], *, across_files: bool = True) -> list[Problem]:
@@ -585,12 +679,17 @@ def _utf8(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
-_EOL = re.compile(r"\r\n|\r|\n")
-
-
 def _line_starts(data: str) -> list[int]:
     """Offsets where each line starts (the document model's line breaks: \\n, \\r\\n, \\r)."""
-    return [0, *(m.end() for m in _EOL.finditer(data))]
+    from itertools import accumulate
+
+    # bytes.splitlines breaks at exactly these three, in C (str.splitlines would
+    # also break at \x85, here a UTF-8 continuation byte).
+    raw = data.encode("latin-1")
+    starts = [0, *accumulate(map(len, raw.splitlines(True)))]
+    if raw and not raw.endswith((b"\n", b"\r")):
+        starts.pop()  # the last line has no ending: nothing starts after it
+    return starts
 
 
 class Matcher:
@@ -607,6 +706,8 @@ class Matcher:
         import ahocorasick
 
         self._auto = None
+        # NUL stands for blanked-out text (see _blank_out): a string holding one could match there.
+        items = {k: v for k, v in items.items() if k and "\0" not in k}
         if items:
             auto = ahocorasick.Automaton()
             for key, value in items.items():
@@ -620,8 +721,12 @@ class Matcher:
     def __bool__(self) -> bool:
         return self._auto is not None
 
-    def find(self, text: str) -> list[tuple[int, int, str, object]]:
-        """(start, end, string, value) of every occurrence; columns are code points, end exclusive."""
+    def find(self, text: str, bounded: bool = False) -> list[tuple[int, int, str, object]]:
+        """(start, end, string, value) of every occurrence; columns are code points, end exclusive.
+
+        ``bounded`` drops occurrences whose Latin edge touches another Latin
+        letter (see :func:`_bounded`); strings with Han edges are never tested.
+        """
         if self._auto is None or not text:
             return []
         data = _utf8(text)
@@ -630,26 +735,30 @@ class Matcher:
             return []
         out = []
         ascii_only = len(data) == len(text)
-        for end, (key, value, _, _) in hits:
+        for end, (key, value, _, latin) in hits:
             if ascii_only:
                 stop = end + 1
             else:
                 stop = len(data[: end + 1].encode("latin-1").decode("utf-8", "surrogatepass"))
+            if bounded and latin and not _bounded(text, stop - len(key), stop):
+                continue
             out.append((stop - len(key), stop, key, value))
         return out
 
-    def scan(self, data: str) -> list[tuple[int, int, str, object]]:
+    def scan(self, data: str, original: str | None = None) -> list[tuple[int, int, str, object]]:
         """(start, end, string, value) over text already in UTF-8 form (:func:`_utf8`): byte offsets.
 
         Occurrences whose Latin edge touches another Latin letter are dropped
-        (tok in token); Han edges need no boundary.
+        (tok in token); Han edges need no boundary. ``original`` is the text
+        the edges are judged in when ``data`` is a masked copy of it.
         """
         if self._auto is None:
             return []
+        text = data if original is None else original
         return [
             (end + 1 - size, end + 1, key, value)
             for end, (key, value, size, latin) in self._auto.iter(data)
-            if not latin or _bounded(data, end + 1 - size, end + 1)
+            if not latin or _bounded(text, end + 1 - size, end + 1)
         ]
 
     def lines(self, doc: "Document") -> list[int]:
@@ -670,37 +779,67 @@ class Matcher:
         return sorted({bisect_right(starts, e) for e in ends})
 
 
-class LocaleIndex:
+class _Terms:
+    """The terms an index was built from, where no glossary owns it."""
+
+    def __init__(self, terms: tuple[Term, ...]) -> None:
+        self.terms = terms
+
+
+class LocaleIndex(PartlyStored):
     """Forbidden strings of one locale in one automaton, accepted renderings in another.
 
     Most lines hold no forbidden string, so the forbidden automaton runs first
     (over the whole document: :meth:`candidate_lines`) and the accepted one
     only where it found something.
+
+    The automata refer to terms by position in the glossary, and the disk
+    cache keeps the accepted automaton and the TK403 one apart (see
+    :mod:`transkit.stored`): a clean file loads neither, nor any term.
     """
 
+    _apart = ("_ok", "_accepted_by", "_variants")
+
     def __init__(self, terms: Sequence[Term], lang: str) -> None:
+        terms = tuple(terms)
         self.lang = lang
-        ok: dict[str, list[Term]] = {}
-        bad: dict[str, list[Term]] = {}
-        for t in terms:
+        self._owner: Glossary | _Terms = _Terms(terms)
+        ok: dict[str, list[int]] = {}
+        bad: dict[str, list[int]] = {}
+        for i, t in enumerate(terms):
             acc = set(t.accepted(lang))
             if t.keep:
                 acc.update(t.english)
             for s in acc:
-                ok.setdefault(s, []).append(t)
+                ok.setdefault(s, []).append(i)
             for s in t.rejected(lang):
-                bad.setdefault(s, []).append(t)
+                bad.setdefault(s, []).append(i)
         self.size = len(ok) + len(bad)
         self._accepted_by = {k: tuple(v) for k, v in ok.items()}
         self._ok = Matcher(self._accepted_by)
         # A string both accepted and forbidden (by different terms) is accepted.
         self._bad = Matcher({k: tuple(v) for k, v in bad.items() if k not in ok})
 
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_owner", None)  # the terms are stored once, beside the indexes
+        return state
+
+    def _rebuild(self, name: str) -> None:
+        if name == "_variants":
+            self.__dict__["_variants"] = self._build_variants()
+        else:
+            fresh = LocaleIndex(self._owner.terms, self.lang)
+            self.__dict__.update(_ok=fresh._ok, _accepted_by=fresh._accepted_by)
+
+    def _term(self, i: int) -> Term:
+        return self._owner.terms[i]
+
     @staticmethod
-    def _iter(matcher: "Matcher | None", text: str) -> list[tuple[int, int, str, tuple[Term, ...]]]:
+    def _iter(matcher: "Matcher | None", text: str) -> list[tuple[int, int, str, tuple[int, ...]]]:
         if not matcher:
             return []
-        return [h for h in matcher.find(text) if _bounded(text, h[0], h[1])]
+        return matcher.find(text, bounded=True)
 
     def candidate_lines(self, doc: "Document") -> list[int]:
         """Lines of ``doc`` that may hold a forbidden string."""
@@ -721,23 +860,24 @@ class LocaleIndex:
         for s, e, string, bad in found:
             if any(a < e and s < b and not (s <= a and b <= e) for a, b in allowed):
                 continue
-            term = bad[0]
+            term = self._term(bad[0])
             hits.append(Hit(s, e, string, term, term.preferred(self.lang)))
         return _leftmost_longest(hits)
 
     def accepted(self, text: str) -> list[Hit]:
         """Accepted renderings found in ``text``, longest first where they overlap."""
-        return _leftmost_longest([Hit(s, e, string, ts[0]) for s, e, string, ts in self._iter(self._ok, text)])
+        return _leftmost_longest([Hit(s, e, string, self._term(ts[0])) for s, e, string, ts in self._iter(self._ok, text)])
 
-    @cached_property
-    def _variants(self):
+    def _build_variants(self) -> "Matcher":
         """Renderings of terms that have several, plus the accepted strings overlapping them (for TK403).
 
         A term with one rendering can never be rendered inconsistently, so
         most of a document's matches need no look at all.
         """
         multi = set()
-        for t in {id(t): t for ts in self._accepted_by.values() for t in ts}.values():
+        terms = self._owner.terms
+        for i in sorted({i for ts in self._accepted_by.values() for i in ts}):
+            t = terms[i]
             forms = [a for a in t.accepted(self.lang) if a not in t.english]
             if len(forms) > 1:
                 multi.update(forms)
@@ -745,7 +885,7 @@ class LocaleIndex:
         # Value: the one term a string renders, or None (several terms, or the English kept).
         return Matcher(
             {
-                s: (ts[0].en if len(ts) == 1 and s not in ts[0].english else None)
+                s: (terms[ts[0]].en if len(ts) == 1 and s not in terms[ts[0]].english else None)
                 for s, ts in self._accepted_by.items()
                 if s in multi or probe.find(s)
             }
@@ -761,29 +901,23 @@ class LocaleIndex:
         matcher = self._variants
         if not matcher:
             return {}
-        data = _utf8(doc.text)
-        found = matcher.scan(data)
-        if not found:
-            return {}
         from bisect import bisect_right
+        from operator import itemgetter
 
+        data = _utf8(doc.text)
         starts = _line_starts(data)
         protected = _protected_bytes(doc, starts, data)
-        if protected:
-            from bisect import bisect_left
-
-            p_starts = [a for a, _ in protected]
-
-            def hidden(a: int, b: int) -> bool:
-                i = bisect_right(p_starts, a) - 1
-                if i >= 0 and protected[i][1] > a:
-                    return True
-                j = bisect_left(p_starts, a)
-                return j < len(p_starts) and p_starts[j] < b
-
-            found = [h for h in found if not hidden(h[0], h[1])]
-        found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        # Protected bytes become NUL (in no string: see Matcher), so the automaton
+        # finds exactly the occurrences that touch no protected span.
+        found = matcher.scan(_blank_out(data, protected), data) if protected else matcher.scan(data)
+        if not found:
+            return {}
+        # Leftmost first, the longest first among those (two sorts: each in C).
+        found.sort(key=itemgetter(1), reverse=True)
+        found.sort(key=itemgetter(0))
         out: dict[str, dict[str, tuple[int, int]]] = {}
+        # Once every string has its first occurrence the rest can change nothing.
+        wanted = len({h[2] for h in found if h[3] is not None})
         last = -1
         for start, end, string, en in found:
             if start < last:
@@ -796,13 +930,31 @@ class LocaleIndex:
                 n = bisect_right(starts, start)
                 col = len(data[starts[n - 1] : start].encode("latin-1").decode("utf-8", "surrogatepass")) + 1
                 slot[string] = (n, col)
+                wanted -= 1
+                if not wanted:
+                    break
         return out
+
+
+def _blank_out(data: str, intervals: list[tuple[int, int]]) -> str:
+    """``data`` with the sorted byte ``intervals`` replaced by NUL, offsets kept."""
+    parts: list[str] = []
+    pos = 0
+    for a, b in intervals:
+        if b <= pos:
+            continue
+        a = max(a, pos)
+        parts.append(data[pos:a])
+        parts.append("\0" * (b - a))
+        pos = b
+    parts.append(data[pos:])
+    return "".join(parts)
 
 
 def _protected_bytes(doc: "Document", starts: list[int], data: str) -> list[tuple[int, int]]:
     """Protected spans and code lines of ``doc`` as sorted byte intervals of its UTF-8 text."""
     out: list[tuple[int, int]] = []
-    for n in range(1, doc.line_count + 1):
+    for n in doc.protected_lines():
         spans = doc.spans(n)
         if not spans:
             continue
@@ -1092,7 +1244,7 @@ def from_csv(text: str, path: str = "<csv>") -> list[Term]:
         if t.key() in seen:
             raise GlossaryError(f"{path}: line {line_no}: term {t.en!r}: en: duplicate (also line {seen[t.key()]})")
         seen[t.key()] = line_no
-        terms.append(replace(t, source=path))
+        terms.append(t._replace(source=path))
     return terms
 
 
@@ -1301,7 +1453,7 @@ def export(glossary: Glossary | Iterable[Term], fmt: str) -> str:
 # --------------------------------------------------------------------------- #
 
 
-@dataclass(frozen=True)
+@frozen
 class Suggestion:
     """A term pair found in a translation, with the evidence for it."""
 

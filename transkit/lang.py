@@ -16,7 +16,8 @@ transkit knows four document languages, written as canonical tags:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from transkit.values import frozen
 
 CANONICAL = ("en", "zh-Hans", "zh-Hant", "zh-HK")
 
@@ -96,7 +97,7 @@ def from_path(path: str) -> str | None:
     return normalize(found) if found else None
 
 
-@dataclass(frozen=True)
+@frozen
 class Guess:
     """A language read from content, with the evidence for it."""
 

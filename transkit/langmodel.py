@@ -52,6 +52,14 @@ about 1 MB/s in pure Python) comes from not doing work whose outcome is known:
   knows, their scores, which begin words) are made once per process;
 - a choice's full ranking (a sort) is made only when someone reads it.
 
+A process starts fast because it never builds the whole vocabulary: the
+parsed file is kept in the user cache directory laid out by each word's first
+two characters (:class:`PairLexicon`, a few ms to load against ~0.2 s to
+parse), and only the pairs a document makes are read; words come through memo
+dicts, so a lookup is a plain dict lookup after the first. A glossary or a
+reference text is an overlay on the shipped words (:meth:`LanguageModel.extended`),
+not a copy of them, and the same glossary gives the same extended model back.
+
 The results are those of the plain lattice search over the same windows, up to
 the rounding of the last bit of a float.
 
@@ -64,12 +72,10 @@ the rounding of the last bit of a float.
 
 from __future__ import annotations
 
-import gzip
 import math
 import re
 import sys
-from bisect import bisect_right
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import compress, count, repeat
 from operator import itemgetter
@@ -197,51 +203,85 @@ class Ranking:
         return self._ranked
 
 
-@dataclass
 class LanguageModel:
-    """Word log probabilities for one script, plus the part-of-speech classes the rules use."""
+    """Word log probabilities for one script, plus the part-of-speech classes the rules use.
 
-    script: str  # "Hans" or "Hant"
-    words: dict[str, float]
-    prefixes: set[str]
-    locative: frozenset[str] = frozenset()
-    classifier: frozenset[str] = frozenset()
-    adjective: frozenset[str] = frozenset()
-    adverb: frozenset[str] = frozenset()
-    merge_gap: int = 3  # damaged slots this close are decided together
-    # Character -> the characters that follow it inside some word. A string
-    # can only be a word (or begin one) if each of its character pairs is listed.
-    follow: dict[str, str] = field(default_factory=dict, repr=False)
-    _cache: dict = field(default_factory=dict, repr=False)
-    _seg_cache: dict = field(default_factory=dict, repr=False)
-    _suffix_cache: dict = field(default_factory=dict, repr=False)
-    _single_cache: dict = field(default_factory=dict, repr=False)
-    _known_cache: dict = field(default_factory=dict, repr=False)
-    _alive_cache: dict = field(default_factory=dict, repr=False)
-    _closers_cache: dict = field(default_factory=dict, repr=False)
-    _link_cache: dict = field(default_factory=dict, repr=False)
-    _starts_cache: dict = field(default_factory=dict, repr=False)
-    _pair_cache: dict = field(default_factory=dict, repr=False)
-    _follow: "_Follow" = field(init=False, repr=False)
-    _rule_chars: frozenset = field(init=False, repr=False)
-    _fixed: "_FixedScores" = field(init=False, repr=False)
+    The words live in a :class:`Lexicon`; the decoder reads them through two
+    memo dicts (``_w``: word -> score or ``None``, ``_p``: string -> whether
+    it begins a longer word) that ask the lexicon only the first time a
+    string comes up, so a model loaded from the store materializes the few
+    thousand words a document touches, not all 270,000. ``words`` and
+    ``prefixes`` are read-only views of the same.
+    """
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        script: str,
+        lexicon: "Lexicon",
+        locative: frozenset[str] = frozenset(),
+        classifier: frozenset[str] = frozenset(),
+        adjective: frozenset[str] = frozenset(),
+        adverb: frozenset[str] = frozenset(),
+        merge_gap: int = 3,
+        follow: dict[str, str] | None = None,
+    ) -> None:
+        self.script = script  # "Hans" or "Hant"
+        self.lexicon = lexicon
+        self.locative = locative
+        self.classifier = classifier
+        self.adjective = adjective
+        self.adverb = adverb
+        self.merge_gap = merge_gap  # damaged slots this close are decided together
+        # Character -> the characters that follow it inside some word. A string
+        # can only be a word (or begin one) if each of its character pairs is listed.
+        self.follow: dict[str, str] = follow if follow is not None else {}
+        self._w = lexicon.word_memo()
+        self._p = lexicon.prefix_memo()
+        self._cache: dict = {}
+        self._seg_cache: dict = {}
+        self._suffix_cache: dict = {}
+        self._single_cache: dict = {}
+        self._known_cache: dict = {}
+        self._alive_cache: dict = {}
+        self._closers_cache: dict = {}
+        self._link_cache: dict = {}
+        self._starts_cache: dict = {}
+        self._pair_cache: dict = {}
+        self._extended: dict = {}
         self._follow = _Follow(self.follow)
-        self._fixed = _FixedScores(self.words)
+        self._fixed = _FixedScores(self._w, lexicon.seeds()[0])
         # Characters whose score the rules can change (see _single).
         self._rule_chars = self.locative | self.classifier | self.adjective | self.adverb | frozenset(CLOSERS)
+
+    def __repr__(self) -> str:
+        return f"LanguageModel({self.script!r}, {len(self.lexicon)} words)"
+
+    @property
+    def words(self) -> "Mapping[str, float]":
+        """Word -> log probability (a read-only view; iterating it reads the whole lexicon)."""
+        return _WordsView(self._w, self.lexicon)
+
+    @property
+    def prefixes(self) -> "_PrefixView":
+        """The strings that begin a longer word (supports ``in``)."""
+        return _PrefixView(self._p)
 
     def clear_caches(self, *, tables: bool = False) -> None:
         """Forget what earlier lines taught: results and segmentations of their contexts.
 
         With ``tables``, also the per-candidate-set tables (known candidates,
-        their scores, which begin words): those depend on the model alone and
-        are filled once per process, like the model itself.
+        their scores, which begin words) and the words read so far: those
+        depend on the model alone and are filled once per process, like the
+        model itself.
         """
         memos = [self._cache, self._seg_cache, self._suffix_cache]
         if tables:
             memos += [self._single_cache, self._known_cache, self._alive_cache, self._closers_cache, self._link_cache, self._starts_cache, self._pair_cache]
+            self.lexicon.forget()
+            words, begins = self.lexicon.seeds()
+            for memo, seed in ((self._w, words), (self._p, begins), (self._fixed, words)):
+                memo.clear()
+                memo.update(seed)
         for memo in memos:
             memo.clear()
 
@@ -249,11 +289,11 @@ class LanguageModel:
 
     def word_score(self, word: str) -> float | None:
         """Log probability of ``word`` as one dictionary word, ``None`` if unknown."""
-        return self.words.get(word)
+        return self._w[word] if word.__class__ is str else None
 
     def char_score(self, ch: str) -> float:
         """Log probability of ``ch`` standing alone (a one-character word, punctuation or other)."""
-        s = self.words.get(ch)
+        s = self._w[ch]
         if s is not None:
             return s
         if ch in PUNCTUATION_PRIOR:
@@ -276,7 +316,7 @@ class LanguageModel:
             >>> lm.text_score("評估") > lm.text_score("瑭曚及")
             True
         """
-        words_get = self.words.get
+        words_get = self._w.__getitem__
         n = len(text)
         best = [0.0] + [-1e18] * n
         for j in range(n):
@@ -293,49 +333,97 @@ class LanguageModel:
 
     def knows(self, ch: str) -> bool:
         """Whether ``ch`` is a word, starts a word, or is listed punctuation."""
-        return ch in self.words or ch in self.prefixes or ch in PUNCTUATION_PRIOR
+        return self._w[ch] is not None or self._p[ch] or ch in PUNCTUATION_PRIOR
 
-    def extended(self, extra: Mapping[str, float]) -> "LanguageModel":
-        """A copy that also knows ``extra`` words (a glossary, a reference text); the better score wins."""
-        if not extra:
+    def extended(self, extra: Mapping[str, float], known: "tuple[str, float] | None" = None) -> "LanguageModel":
+        """A model that also knows ``extra`` words (a glossary, a reference text); the better score wins.
+
+        ``known = (text, score)`` raises to ``score`` the words of 2 to
+        ``MAX_WORD`` characters found in ``text`` that this model already
+        knows (see :meth:`lexicon_words`); which ones those are is left to
+        the lookups the decoder makes anyway.
+
+        Nothing is copied: the new model reads this one's tables through an
+        overlay. The last few extensions are remembered (see :meth:`extension`).
+        """
+        if not extra and not known:
             return self
-        words = dict(self.words)
-        prefixes = set(self.prefixes)
+        return self.extension((frozenset(extra.items()), known), lambda: (extra, known))
+
+    def extension(self, key, make) -> "LanguageModel":
+        """The extension remembered under ``key``, else ``extended(*make())`` (remembered).
+
+        A caller that knows what its extra words come from (a glossary's
+        terms) names them by that, and skips making them again.
+        """
+        got = self._extended.get(key)
+        if got is not None:
+            return got
+        extra, known = make()
+        extra = {w: s for w, s in extra.items() if w}
+        if not extra and not known:
+            return self
+        # A known word's pairs and prefixes are already this model's.
         follow = dict(self.follow)
-        for w, s in extra.items():
-            if not w:
-                continue
-            old = words.get(w)
-            words[w] = s if old is None else max(old, s)
-            for k in range(1, len(w)):
-                prefixes.add(w[:k])
-                a, b = w[k - 1], w[k]
+        for w in extra:
+            for a, b in zip(w, w[1:]):
                 if b not in follow.get(a, ""):
                     follow[a] = follow.get(a, "") + b
-        return LanguageModel(
-            self.script, words, prefixes, self.locative, self.classifier, self.adjective, self.adverb, self.merge_gap, follow
+        got = LanguageModel(
+            self.script,
+            _Overlay(self, extra, known),
+            self.locative,
+            self.classifier,
+            self.adjective,
+            self.adverb,
+            self.merge_gap,
+            follow,
         )
+        if len(self._extended) >= 4:
+            self._extended.clear()
+        self._extended[key] = got
+        return got
+
+    def lexicon_words(self, terms: Iterable[str], score: float = -9.0) -> tuple[dict[str, float], tuple[str, float]]:
+        """Extra words for :meth:`extended` from ``terms``, as ``(extra, known)``.
+
+        ``extra``: every Han run of 2 to ``MAX_WORD`` characters, and the
+        ``MAX_WORD``-long pieces of longer runs (so the lattice can still use
+        them); ``known``: the runs themselves, whose shorter pieces count only
+        where they are dictionary words. ``extended(*lexicon_words(t))`` is
+        ``extended(lexicon_scores(t))`` without looking every piece up first.
+        """
+        extra: dict[str, float] = {}
+        runs = []
+        for run in _han_runs("\n".join(terms)):
+            n_run = len(run)
+            if n_run < 2:
+                continue
+            runs.append(run)
+            if n_run <= MAX_WORD:
+                extra[run] = score
+            else:
+                for i in range(n_run - MAX_WORD + 1):
+                    extra[run[i : i + MAX_WORD]] = score
+        return extra, ("\n".join(runs), score)
 
     def lexicon_scores(self, terms: Iterable[str], score: float = -9.0) -> dict[str, float]:
         """Extra words for :meth:`extended`: every Han run of 2+ characters in ``terms``.
 
         Runs longer than the longest dictionary word are also split into their
-        dictionary-length pieces so the lattice can still use them.
+        dictionary-length pieces so the lattice can still use them; shorter
+        pieces are kept where they are dictionary words.
         """
+        extra, (text, _score) = self.lexicon_words(terms, score)
+        words = self._w
         out: dict[str, float] = {}
-        for term in terms:
-            for run in _han_runs(term):
-                if len(run) < 2:
-                    continue
-                for n in range(2, min(MAX_WORD, len(run)) + 1):
-                    for i in range(len(run) - n + 1):
-                        w = run[i : i + n]
-                        if n == len(run) or w in self.words:
-                            out[w] = max(out.get(w, score), score)
-                if len(run) > MAX_WORD:
-                    for i in range(len(run) - MAX_WORD + 1):
-                        w = run[i : i + MAX_WORD]
-                        out[w] = max(out.get(w, score), score)
+        for run in text.split("\n"):
+            for n in range(2, min(MAX_WORD, len(run)) + 1):
+                for i in range(len(run) - n + 1):
+                    w = run[i : i + n]
+                    if words[w] is not None:
+                        out[w] = score
+        out.update(extra)
         return out
 
     def reference_scores(self, text: str, score: float = -8.0) -> dict[str, float]:
@@ -354,8 +442,9 @@ class LanguageModel:
                     w = run[i : i + n]
                     counts[w] = counts.get(w, 0) + 1
         out: dict[str, float] = {}
+        words = self._w
         for w, c in counts.items():
-            base = self.words.get(w)
+            base = words[w]
             if base is not None:
                 out[w] = max(score, base + 2.0)
             else:
@@ -380,18 +469,21 @@ class LanguageModel:
         slots = list(slots)
         chars = slots[:]
         known_cache = self._known_cache
+        # Rules move the scores of a few candidates (a locative after 在, a
+        # classifier after a number ...): only slots holding one need the
+        # contexts the rules read; the others are decided with flag 0.
+        sensitive = []
         for i in damaged:
             cands = slots[i]
             known = known_cache.get(cands)
             if known is None:
-                known = known_cache[cands] = self._prepare(cands)
-            slots[i] = known
+                prepared = self._prepare(cands)
+                known = known_cache[cands] = (prepared, bool(self._single_base(prepared)[1]))
+            slots[i] = known[0]
+            if known[1]:
+                sensitive.append(i)
             chars[i] = "\x00"
         text = "".join(chars)
-        # Rules move the scores of a few candidates (a locative after 在, a
-        # classifier after a number ...): only slots holding one need the
-        # contexts the rules read; the others are decided with flag 0.
-        sensitive = [i for i in damaged if self._single_base(slots[i])[1]]
         flags = dict.fromkeys(damaged, 0)
         if sensitive:
             flags.update(self._rule_flags(text, slots, sensitive))
@@ -414,27 +506,27 @@ class LanguageModel:
             lo = i - context if i > context else 0
             if lo > b:
                 if b > a:
-                    link[a + 1 : b] = map(frozenset.__contains__, map(follow.__getitem__, text[a:b - 1]), text[a + 1 : b])
+                    link[a + 1 : b] = map(str.__contains__, map(follow.__getitem__, text[a : b - 1]), text[a + 1 : b])
                 a = lo
             b = i + context + 1 if i + context + 1 < n else n
         if b > a >= 0:
-            link[a + 1 : b] = map(frozenset.__contains__, map(follow.__getitem__, text[a : b - 1]), text[a + 1 : b])
+            link[a + 1 : b] = map(str.__contains__, map(follow.__getitem__, text[a : b - 1]), text[a + 1 : b])
         reach = self._link_cache
         for i in damaged:
             cands = slots[i]
             if i:
                 left = slots[i - 1]
                 if left.__class__ is str:
-                    link[i] = not follow[left].isdisjoint(cands)
+                    link[i] = any(map(follow[left].__contains__, cands))
             if i + 1 < n:
                 right = slots[i + 1]
                 key = (cands, right)
                 got = reach.get(key)
                 if got is None:
                     if right.__class__ is str:
-                        got = any(map(frozenset.__contains__, map(follow.__getitem__, cands), repeat(right)))
+                        got = any(map(str.__contains__, map(follow.__getitem__, cands), repeat(right)))
                     else:
-                        got = not all(map(frozenset.isdisjoint, map(follow.__getitem__, cands), repeat(right)))
+                        got = any(map("".join(map(follow.__getitem__, cands)).__contains__, right))
                     reach[key] = got
                 link[i + 1] = got
 
@@ -489,8 +581,8 @@ class LanguageModel:
             # such character keep theirs.
             chosen = [out[i].char for i in damaged]
             later = ()
-            if _rule_context(chosen):
-                first = next(i for i, c in zip(damaged, chosen) if _rule_context(c))
+            first = next((i for i, c in zip(damaged, chosen) if c in _RULE_CHARS or c.isdigit() or c.isspace()), None)
+            if first is not None:
                 later = [i for i in damaged if i >= first - 1]
         else:
             later = ()
@@ -633,7 +725,7 @@ class LanguageModel:
 
     def _fixed_words(self, text: str) -> list[tuple[int, int, float]]:
         """Every word of ``text`` as (start, end, score), by start then end; one-character words always."""
-        words_get = self.words.get
+        words_get = self._w.__getitem__
         follow = self._follow
         fixed = self._fixed
         n = len(text)
@@ -685,7 +777,7 @@ class LanguageModel:
         follow = self._follow
         # A word holding the slot and a neighbour needs a character pair that
         # some word has: most candidates have none on either side.
-        hits = follow[left[-1]].intersection(cands) if left else ()
+        hits = list(compress(count(), map(follow[left[-1]].__contains__, cands))) if left else ()
         starts = ()
         if right:
             key = (cands, right[0])
@@ -697,8 +789,8 @@ class LanguageModel:
             # Every path takes the candidate as a word of its own: the context
             # adds the same score to each, and only their own scores rank them.
             return self._alone(cands, flag)
-        words_get = self.words.get
-        prefixes = self.prefixes
+        words_get = self._w.__getitem__
+        prefixes = self._p
         la = self._segment_scores(left)
         rb = self._suffix_scores(right)
         nl = len(left)
@@ -709,10 +801,10 @@ class LanguageModel:
         for k in starts:
             self._extend_right(tops, k, cands[k], la[nl], right, rb, MAX_WORD - 1)
         if hits:
-            hit_at = [cands.index(c) for c in hits]
+            hit_at = hits
             for a in range(max(0, nl - MAX_WORD + 1), nl):
                 lpart = left[a:]
-                if lpart not in prefixes:
+                if not prefixes[lpart]:
                     continue
                 score_left = la[a]
                 room = MAX_WORD - len(lpart) - 1
@@ -721,7 +813,7 @@ class LanguageModel:
                     sc = words_get(w)
                     if sc is not None and score_left + sc + r0 > tops[k]:
                         tops[k] = score_left + sc + r0
-                    if room > 0 and lr and w in prefixes:
+                    if room > 0 and lr and prefixes[w]:
                         self._extend_right(tops, k, w, score_left, right, rb, room)
         return Ranking(cands, tops)
 
@@ -735,8 +827,8 @@ class LanguageModel:
 
     def _extend_right(self, tops: list[float], k: int, w: str, score_left: float, right: str, rb: list[float], room: int) -> None:
         """Words ``w + right[:b]`` (``w`` begins a word, ``b <= room``): raise ``tops[k]``."""
-        words_get = self.words.get
-        prefixes = self.prefixes
+        words_get = self._w.__getitem__
+        prefixes = self._p
         follow = self._follow
         lr = len(right)
         b = 0
@@ -749,7 +841,7 @@ class LanguageModel:
             sc = words_get(w)
             if sc is not None and score_left + sc + rb[b] > tops[k]:
                 tops[k] = score_left + sc + rb[b]
-            if w not in prefixes:
+            if not prefixes[w]:
                 return
 
     def _pairs(self, frontier: Sequence[str], nxt: tuple[str, ...]) -> list[str]:
@@ -757,16 +849,15 @@ class LanguageModel:
         follow = self._follow
         out: list[str] = []
         for p in frontier:
-            hits = follow[p[-1]].intersection(nxt)
-            if hits:
-                out += [p + c for c in nxt if c in hits]
+            fl = follow[p[-1]]
+            out += [p + c for c in nxt if c in fl]
         return out
 
     def _alive(self, cands: tuple[str, ...]) -> tuple[int, ...]:
         """Indices of the candidates that begin a longer word (memoized per candidate set)."""
         got = self._alive_cache.get(cands)
         if got is None:
-            got = self._alive_cache[cands] = tuple(compress(range(len(cands)), map(self.prefixes.__contains__, cands)))
+            got = self._alive_cache[cands] = tuple(compress(range(len(cands)), map(self._p.__getitem__, cands)))
         return got
 
     def _solve(self, window: tuple, wflags: tuple[int, ...]) -> list[tuple[int, Ranking]]:
@@ -779,8 +870,8 @@ class LanguageModel:
         Only the few dictionary words of two or more characters are real edges.
         """
         m = len(window)
-        words_get = self.words.get
-        in_prefixes = self.prefixes.__contains__
+        words_get = self._w.__getitem__
+        in_prefixes = self._p.__getitem__
         follow = self._follow
         fixed = self._fixed
         pair_cache = self._pair_cache
@@ -798,7 +889,7 @@ class LanguageModel:
                 if nxt.__class__ is str:
                     if nxt not in follow[s]:
                         continue
-                elif follow[s].isdisjoint(nxt):
+                elif not any(map(follow[s].__contains__, nxt)):
                     continue
                 if not in_prefixes(s):
                     continue
@@ -891,12 +982,12 @@ class _FixedScores(dict):
 
     __slots__ = ("words",)
 
-    def __init__(self, words: Mapping[str, float]) -> None:
-        super().__init__()
+    def __init__(self, words: "_Memo", seed: Mapping[str, float] = {}) -> None:  # noqa: B006 - read only
+        super().__init__(seed)
         self.words = words
 
     def __missing__(self, ch: str) -> float:
-        sc = self.words.get(ch)
+        sc = self.words[ch]
         if sc is None:
             sc = UNKNOWN_HAN if is_han(ch) else 0.0
         self[ch] = sc
@@ -904,22 +995,433 @@ class _FixedScores(dict):
 
 
 class _Follow(dict):
-    """Character -> frozenset of the characters that follow it inside some word, built on first use."""
+    """Character -> the characters that follow it inside some word (a string; ``""`` for none).
 
-    __slots__ = ("raw",)
+    Membership in a string of a few hundred characters costs what a set
+    lookup does, and the strings need no building.
+    """
 
-    def __init__(self, raw: Mapping[str, str]) -> None:
-        super().__init__()
-        self.raw = raw
+    __slots__ = ()
 
-    def __missing__(self, ch: str) -> frozenset[str]:
-        got = self[ch] = frozenset(self.raw.get(ch, ""))
+    def __missing__(self, ch: str) -> str:
+        self[ch] = ""
+        return ""
+
+
+class _Memo(dict):
+    """``key -> fn(key)``, computed on first use; the decoder's word and prefix tables.
+
+    Read with ``memo[key]`` (``get`` would not fill it): after the first
+    time, a lookup is a plain dict lookup.
+    """
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn, seed: Mapping = {}) -> None:  # noqa: B006 - read only
+        super().__init__(seed)
+        self.fn = fn
+
+    def __missing__(self, key):
+        got = self[key] = self.fn(key)
         return got
 
 
-def _rule_context(chars: Sequence[str]) -> bool:
-    """Whether any of ``chars`` is something a rule looks for (so that deciding it can change a rule's context)."""
-    return not _RULE_CHARS.isdisjoint(chars) or any([c.isdigit() or c.isspace() for c in chars])
+class _WordsView(Mapping):
+    """The words of a model as a read-only mapping (word -> log probability)."""
+
+    __slots__ = ("_memo", "_lexicon")
+
+    def __init__(self, memo: _Memo, lexicon: "Lexicon") -> None:
+        self._memo = memo
+        self._lexicon = lexicon
+
+    def __getitem__(self, word: str) -> float:
+        got = self._memo[word] if word.__class__ is str else None
+        if got is None:
+            raise KeyError(word)
+        return got
+
+    def get(self, word, default=None):
+        got = self._memo[word] if word.__class__ is str else None
+        return default if got is None else got
+
+    def __contains__(self, word) -> bool:
+        return word.__class__ is str and self._memo[word] is not None
+
+    def __iter__(self):
+        return (w for w, _ in self._lexicon.items())
+
+    def items(self):
+        return self._lexicon.items()
+
+    def values(self):
+        return (s for _, s in self._lexicon.items())
+
+    def __len__(self) -> int:
+        return len(self._lexicon)
+
+
+class _PrefixView:
+    """The strings that begin a longer word, for ``in`` tests."""
+
+    __slots__ = ("_memo",)
+
+    def __init__(self, memo: _Memo) -> None:
+        self._memo = memo
+
+    def __contains__(self, text) -> bool:
+        return text.__class__ is str and bool(text) and self._memo[text]
+
+
+class Lexicon:
+    """Where a model's words are: ``lookup(word)`` (score or ``None``), ``begins(text)``.
+
+    ``begins`` tells whether ``text`` is the beginning of a longer word.
+    """
+
+    __slots__ = ()
+
+    def lookup(self, word: str) -> float | None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def begins(self, text: str) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def items(self) -> Iterable[tuple[str, float]]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def __len__(self) -> int:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def forget(self) -> None:
+        """Drop what was read so far (only the stored lexicon reads lazily)."""
+
+    def word_memo(self) -> dict:
+        """A dict ``word -> lookup(word)`` filled on first use (read it with ``[]``)."""
+        return _Memo(self.lookup)
+
+    def prefix_memo(self) -> dict:
+        """A dict ``text -> begins(text)`` filled on first use (read it with ``[]``)."""
+        return _Memo(self.begins)
+
+    def seeds(self) -> tuple[dict[str, float], dict[str, bool]]:
+        """What memos may start with: the one-character words and the characters that begin a word.
+
+        Most lookups are of single characters; a memo that starts with them
+        (one dict copy) asks the lexicon only about longer strings.
+        """
+        return {}, {}
+
+
+class DictLexicon(Lexicon):
+    """Every word in a dict, every prefix in a set (the shipped file parsed whole)."""
+
+    __slots__ = ("words", "prefixes")
+
+    def __init__(self, words: dict[str, float], prefixes: set[str] | None = None) -> None:
+        self.words = words
+        if prefixes is None:
+            prefixes = {w[:k] for w in words for k in range(1, len(w))}
+        self.prefixes = prefixes
+
+    def lookup(self, word: str) -> float | None:
+        return self.words.get(word)
+
+    def begins(self, text: str) -> bool:
+        return text in self.prefixes
+
+    def items(self) -> Iterable[tuple[str, float]]:
+        return iter(self.words.items())
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+class PairLexicon(Lexicon):
+    """The words stored by their first two characters and read a pair at a time.
+
+    Loading it is unpickling a few large strings and arrays (a few ms) where
+    building the whole dict costs ~0.2 s; a document reads only the pairs its
+    characters and candidates make (about 1,300 pairs, 5,000 words for the
+    50 KB benchmark). The layout (made by :func:`_pair_store`):
+
+    - ``single_chars`` / ``single_scores``: the one-character words, in
+      code-point order, and their scores in 1/SCALE nat;
+    - ``first_chars``: the characters that begin a longer word, in code-point
+      order; ``seconds``: for each of them in turn, the characters that follow
+      it as a word's second character, in code-point order, so that pair
+      ``k`` is ``first_chars[i] + seconds[k]`` for ``first_start[i] <= k <
+      first_start[i + 1]``;
+    - ``offsets`` / ``data``: pair ``k``'s words are
+      ``data[offsets[k]:offsets[k + 1]]``, UTF-8: their suffixes (the words
+      without the pair) separated by spaces, a TAB, their scores in 1/SCALE
+      nat separated by spaces, a TAB, the suffixes of the prefixes of two or
+      more characters (shorter than ``MAX_WORD``) those words have, each
+      after a space.
+    """
+
+    __slots__ = ("singles", "first_chars", "first_start", "seconds", "offsets", "data", "count", "_pairs", "_first_begins")
+
+    def __init__(self, store: Mapping) -> None:
+        self.singles: dict[str, float] = dict(zip(store["single_chars"], map(_SCALED, store["single_scores"])))
+        self.first_chars: str = store["first_chars"]
+        self.first_start = store["first_start"]
+        self.seconds: str = store["seconds"]
+        self.offsets = store["offsets"]
+        self.data: bytes = store["data"]
+        self.count: int = store["count"]
+        self._pairs: dict[str, tuple[dict[str, float], set[str]]] = {}
+        self._first_begins: dict[str, bool] | None = None
+
+    def _pair(self, pair: str) -> tuple[dict[str, float], set[str]]:
+        got = self._pairs.get(pair)
+        if got is None:
+            suffixes, scores, begun = self._segment(pair)
+            got = self._pairs[pair] = (
+                dict(zip(map(pair.__add__, suffixes), map(_SCALED, map(int, scores)))),
+                set(map(pair.__add__, begun)),
+            )
+        return got
+
+    def _index(self, pair: str) -> int:
+        """The index of ``pair`` in the store, -1 when no word begins with it."""
+        first = self.first_chars
+        i = bisect_left(first, pair[0])
+        if i == len(first) or first[i] != pair[0]:
+            return -1
+        return self.seconds.find(pair[1], self.first_start[i], self.first_start[i + 1])
+
+    def _segment(self, pair: str) -> tuple[list[str], list[str], list[str]]:
+        """The suffixes and the scores (as text) of the words that begin with ``pair``, and the
+        suffixes of the longer prefixes they have."""
+        k = self._index(pair)
+        if k < 0:
+            return [], [], []
+        suffixes, scores, begun = self.data[self.offsets[k] : self.offsets[k + 1]].decode("utf-8").split("\t")
+        return suffixes.split(" "), scores.split(" "), begun.split(" ")[1:]
+
+    def _read(self, pair: str) -> list[tuple[str, float]]:
+        suffixes, scores, _begun = self._segment(pair)
+        return list(zip(map(pair.__add__, suffixes), map(_SCALED, map(int, scores))))
+
+    def lookup(self, word: str) -> float | None:
+        if len(word) < 2:
+            return self.singles.get(word)
+        got = self._pairs.get(word[:2])
+        if got is None:
+            got = self._pair(word[:2])
+        return got[0].get(word)
+
+    def begins(self, text: str) -> bool:
+        n = len(text)
+        if n == 1:
+            return text in self.seeds()[1]
+        if n < 1 or n >= MAX_WORD:
+            return False
+        got = self._pairs.get(text[:2])
+        if got is None:
+            got = self._pair(text[:2])
+        return text in got[1]
+
+    def word_memo(self) -> dict:
+        return _PairWords(self)
+
+    def prefix_memo(self) -> dict:
+        return _PairBegins(self)
+
+    def seeds(self) -> tuple[dict[str, float], dict[str, bool]]:
+        if self._first_begins is None:
+            self._first_begins = dict.fromkeys(self.first_chars, True)
+        return self.singles, self._first_begins
+
+    def items(self) -> Iterable[tuple[str, float]]:
+        yield from self.singles.items()
+        for i, first in enumerate(self.first_chars):
+            for second in self.seconds[self.first_start[i] : self.first_start[i + 1]]:
+                yield from self._read(first + second)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def forget(self) -> None:
+        self._pairs.clear()
+
+
+class _Overlay(Lexicon):
+    """A model's words plus extra ones (a glossary, a reference text); the better score wins.
+
+    ``known = (text, score)``: words of 2 to ``MAX_WORD`` characters found in
+    ``text`` score at least ``score``, where the base model knows them. The
+    base is read through its model's memo tables, so what one extension
+    looked up the next one finds.
+    """
+
+    __slots__ = ("base", "words", "begun_base", "extra", "known_text", "known_score", "begun", "_seeds")
+
+    def __init__(self, base: LanguageModel, extra: dict[str, float], known: "tuple[str, float] | None") -> None:
+        self.base = base
+        self.words = base._w
+        self.begun_base = base._p
+        self.extra = extra
+        self.known_text, self.known_score = known if known else ("", 0.0)
+        self.begun = {w[:k] for w in extra for k in range(1, len(w))}
+        self._seeds: tuple[dict[str, float], dict[str, bool]] | None = None
+
+    def lookup(self, word: str) -> float | None:
+        got = self.words[word]
+        if got is not None and got < self.known_score and 1 < len(word) <= MAX_WORD and word in self.known_text:
+            got = self.known_score
+        more = self.extra.get(word)
+        if more is None:
+            return got
+        return more if got is None else max(got, more)
+
+    def begins(self, text: str) -> bool:
+        return text in self.begun or self.begun_base[text]
+
+    def items(self) -> Iterable[tuple[str, float]]:
+        extra = self.extra
+        for w, _sc in self.base.lexicon.items():
+            yield w, self.lookup(w)
+        for w, sc in extra.items():
+            if self.words[w] is None:
+                yield w, sc
+
+    def __len__(self) -> int:
+        return len(self.base.lexicon) + sum(1 for w in self.extra if self.words[w] is None)
+
+    def forget(self) -> None:
+        self.base.clear_caches(tables=True)
+
+    def word_memo(self) -> dict:
+        return _OverlayWords(self)
+
+    def prefix_memo(self) -> dict:
+        return _OverlayBegins(self)
+
+    def seeds(self) -> tuple[dict[str, float], dict[str, bool]]:
+        if self._seeds is None:
+            words, begins = self.base.lexicon.seeds()
+            ones = [w for w in self.extra if len(w) == 1]
+            if ones:
+                words = dict(words)
+                for w in ones:
+                    words[w] = self.lookup(w)
+            ones = [w for w in self.begun if len(w) == 1 and w not in begins]
+            if ones:
+                begins = dict(begins)
+                begins.update(dict.fromkeys(ones, True))
+            self._seeds = (words, begins)
+        return self._seeds
+
+
+class _PairWords(dict):
+    """The word memo of a :class:`PairLexicon` (its ``lookup``, inlined: one call per new word)."""
+
+    __slots__ = ("lex",)
+
+    def __init__(self, lex: PairLexicon) -> None:
+        super().__init__(lex.seeds()[0])
+        self.lex = lex
+
+    def __missing__(self, word: str) -> float | None:
+        lex = self.lex
+        if len(word) < 2:
+            got = self[word] = lex.singles.get(word)
+            return got
+        pair = lex._pairs.get(word[:2])
+        if pair is None:
+            pair = lex._pair(word[:2])
+        got = self[word] = pair[0].get(word)
+        return got
+
+
+class _PairBegins(dict):
+    """The prefix memo of a :class:`PairLexicon` (its ``begins``, inlined)."""
+
+    __slots__ = ("lex",)
+
+    def __init__(self, lex: PairLexicon) -> None:
+        super().__init__(lex.seeds()[1])
+        self.lex = lex
+
+    def __missing__(self, text: str) -> bool:
+        got = self[text] = self.lex.begins(text)
+        return got
+
+
+class _OverlayWords(dict):
+    """The word memo of an :class:`_Overlay` (its ``lookup``, inlined).
+
+    Over a :class:`PairLexicon` the base's pairs are read directly, and a
+    character missing from the seeds (every one-character word) is no word:
+    one call per new string.
+    """
+
+    __slots__ = ("words", "pairs", "known_text", "known_score", "extra")
+
+    def __init__(self, lex: "_Overlay") -> None:
+        super().__init__(lex.seeds()[0])
+        self.words = lex.words
+        base = lex.base.lexicon
+        self.pairs = base if base.__class__ is PairLexicon else None
+        self.known_text = lex.known_text
+        self.known_score = lex.known_score
+        self.extra = lex.extra
+
+    def __missing__(self, word: str) -> float | None:
+        pairs = self.pairs
+        if pairs is None:
+            got = self.words[word]
+        elif len(word) < 2:
+            self[word] = None
+            return None
+        else:
+            pair = pairs._pairs.get(word[:2])
+            if pair is None:
+                pair = pairs._pair(word[:2])
+            got = pair[0].get(word)
+        if got is not None and got < self.known_score and 1 < len(word) <= MAX_WORD and word in self.known_text:
+            got = self.known_score
+        more = self.extra.get(word)
+        if more is not None and (got is None or more > got):
+            got = more
+        self[word] = got
+        return got
+
+
+class _OverlayBegins(dict):
+    """The prefix memo of an :class:`_Overlay` (its ``begins``, inlined like :class:`_OverlayWords`)."""
+
+    __slots__ = ("lex", "pairs", "begun")
+
+    def __init__(self, lex: "_Overlay") -> None:
+        super().__init__(lex.seeds()[1])
+        self.lex = lex
+        base = lex.base.lexicon
+        self.pairs = base if base.__class__ is PairLexicon else None
+        self.begun = lex.begun
+
+    def __missing__(self, text: str) -> bool:
+        pairs = self.pairs
+        if pairs is None:
+            got = self.lex.begins(text)
+        elif text in self.begun:
+            got = True
+        else:
+            n = len(text)
+            if n < 2 or n >= MAX_WORD:
+                got = False  # one character: the seeds have every one that begins a word
+            else:
+                pair = pairs._pairs.get(text[:2])
+                if pair is None:
+                    pair = pairs._pair(text[:2])
+                got = text in pair[1]
+        self[text] = got
+        return got
+
+
+_SCALED = SCALE.__rtruediv__  # n -> n / SCALE, as the shipped file is read
 
 
 def _ranked(cands: Sequence[str], scores: Sequence[float], keep: int = 6) -> tuple[tuple[str, float], ...]:
@@ -942,18 +1444,15 @@ def _ranked(cands: Sequence[str], scores: Sequence[float], keep: int = 6) -> tup
     return tuple([(cands[i], exp(scores[i] - top) / z) for i in order[:keep] if scores[i] > cut])
 
 
+_HAN_RUN: "re.Pattern | None" = None
+
+
 def _han_runs(text: str) -> list[str]:
-    runs = []
-    cur: list[str] = []
-    for ch in text:
-        if is_han(ch):
-            cur.append(ch)
-        elif cur:
-            runs.append("".join(cur))
-            cur = []
-    if cur:
-        runs.append("".join(cur))
-    return runs
+    """The runs of Han characters (:func:`is_han`) in ``text``."""
+    global _HAN_RUN
+    if _HAN_RUN is None:
+        _HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+    return _HAN_RUN.findall(text)
 
 
 def script_of(lang: str | None) -> str:
@@ -963,13 +1462,51 @@ def script_of(lang: str | None) -> str:
 
 @lru_cache(maxsize=2)
 def load(lang: str | None = "zh-Hans") -> LanguageModel:
-    """Load the shipped model for ``lang``'s script (about 0.2 s; cached for the process)."""
+    """Load the shipped model for ``lang``'s script (cached for the process).
+
+    The shipped file is parsed once (~0.2 s) and its words are stored, laid
+    out by pair (:class:`PairLexicon`), in the user cache directory, keyed
+    by the file's size and time and transkit's version; later processes
+    unpickle that in a few ms. Without a usable cache directory (or with
+    ``TRANSKIT_NO_CACHE``) the file is parsed every time.
+    """
     script = script_of(lang)
     path = DATA_DIR / MODEL_FILES[script]
-    words: dict[str, float] = {}
-    by_length: dict[int, list[str]] = {}
+    stored = _stored(path)
+    if stored is not None:
+        lexicon, classes, follow = stored
+    else:
+        groups, classes, follow = _parse(path)
+        words: dict[str, float] = {}
+        for _length, score, ws in groups:
+            words.update(dict.fromkeys(ws, score / SCALE))
+        # Prefixes let the lattice stop extending a word early; slicing in map() keeps this in C.
+        prefixes: set[str] = set()
+        for k in range(1, MAX_WORD):
+            cut = itemgetter(slice(0, k))
+            for length, _score, ws in groups:
+                if length > k:
+                    prefixes.update(map(cut, ws))
+        lexicon = DictLexicon(words, prefixes)
+        _store(path, groups, classes, follow)
+    return LanguageModel(
+        script,
+        lexicon,
+        locative=classes.get("f", frozenset()),
+        classifier=classes.get("q", frozenset()),
+        adjective=classes.get("a", frozenset()),
+        adverb=classes.get("d", frozenset()),
+        follow=follow,
+    )
+
+
+def _parse(path: Path) -> tuple[list[tuple[int, int, list[str]]], dict[str, frozenset[str]], dict[str, str]]:
+    """The shipped file: ``(length, score in 1/SCALE nat, words)`` groups, the classes, the follow table."""
+    groups: list[tuple[int, int, list[str]]] = []
     classes: dict[str, frozenset[str]] = {}
     follow: dict[str, str] = {}
+    import gzip
+
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
@@ -983,26 +1520,112 @@ def load(lang: str | None = "zh-Hans") -> LanguageModel:
                 classes[name] = frozenset(chars)
                 continue
             length, score, rest = line.rstrip("\n").split("\t")
-            ws = rest.split(" ")
-            words.update(dict.fromkeys(ws, int(score) / SCALE))
-            by_length.setdefault(int(length), []).extend(ws)
-    # Prefixes let the lattice stop extending a word early; slicing in map() keeps this in C.
-    prefixes: set[str] = set()
-    for k in range(1, MAX_WORD):
-        cut = itemgetter(slice(0, k))
-        for length, ws in by_length.items():
-            if length > k:
-                prefixes.update(map(cut, ws))
-    return LanguageModel(
-        script,
-        words,
-        prefixes,
-        locative=classes.get("f", frozenset()),
-        classifier=classes.get("q", frozenset()),
-        adjective=classes.get("a", frozenset()),
-        adverb=classes.get("d", frozenset()),
-        follow=follow,
-    )
+            groups.append((int(length), int(score), rest.split(" ")))
+    return groups, classes, follow
+
+
+_STORE_FORMAT = "pairs-4"
+
+
+def _store_path(path: Path) -> "Path | None":
+    from transkit import cache
+
+    if not cache.enabled():
+        return None
+    import transkit
+
+    st = path.stat()
+    key = cache.digest(_STORE_FORMAT, transkit.__version__, str(path), str(st.st_size), str(st.st_mtime_ns))
+    return cache.cache_dir() / "langmodel" / f"{path.name.split('.')[0]}-{key}.pickle"
+
+
+def _stored(path: Path) -> "tuple[PairLexicon, dict, dict] | None":
+    """The stored lexicon, classes and follow table for ``path``, or ``None`` (missing, stale, unreadable)."""
+    import pickle
+
+    try:
+        store = _store_path(path)
+        if store is None:
+            return None
+        with open(store, "rb") as fh:
+            got = pickle.load(fh)
+        if got.get("format") != _STORE_FORMAT:
+            return None
+        lexicon = PairLexicon(got)
+        return lexicon, got["classes"], got["follow"]
+    except Exception:  # missing or unreadable: parse the shipped file
+        return None
+
+
+def _store(path: Path, groups, classes, follow) -> None:
+    """Write the pair layout of ``groups`` for the next process (failures are ignored)."""
+    import pickle
+
+    try:
+        store = _store_path(path)
+        if store is None:
+            return
+        from transkit.fsutil import atomic_write
+
+        data = dict(_pair_store(groups), format=_STORE_FORMAT, classes=classes, follow=follow)
+        store.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(store, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        # Stores of older versions of the same file are dead weight.
+        prefix = path.name.split(".")[0] + "-"
+        for old in store.parent.glob(prefix + "*.pickle"):
+            if old != store:
+                old.unlink(missing_ok=True)
+    except Exception:  # a read-only or full cache directory: parse again next time
+        pass
+
+
+def _pair_store(groups: Iterable[tuple[int, int, list[str]]]) -> dict:
+    """The :class:`PairLexicon` layout of ``(length, score, words)`` groups (see its docstring)."""
+    from array import array
+
+    singles: dict[str, int] = {}
+    by_pair: dict[str, list[tuple[str, int]]] = {}
+    count = 0
+    for length, score, ws in groups:
+        count += len(ws)
+        if length == 1:
+            singles.update(dict.fromkeys(ws, score))
+            continue
+        for w in ws:
+            got = by_pair.get(w[:2])
+            if got is None:
+                by_pair[w[:2]] = [(w[2:], score)]
+            else:
+                got.append((w[2:], score))
+    first_chars: list[str] = []
+    first_start = array("I")
+    offsets = array("I", [0])
+    chunks: list[bytes] = []
+    pos = 0
+    pairs = sorted(by_pair)
+    for k, pair in enumerate(pairs):
+        if not first_chars or first_chars[-1] != pair[0]:
+            first_chars.append(pair[0])
+            first_start.append(k)
+        entries = sorted(by_pair[pair])
+        # The prefixes (of two characters or more, shorter than MAX_WORD) the pair's words have.
+        begun = sorted({sfx[:k] for sfx, _ in entries for k in range(len(sfx)) if k + 2 < MAX_WORD})
+        chunk = "\t".join([" ".join([e[0] for e in entries]), " ".join([str(e[1]) for e in entries]), "".join([" " + b for b in begun])])
+        chunks.append(chunk.encode("utf-8"))
+        pos += len(chunks[-1])
+        offsets.append(pos)
+    first_start.append(len(pairs))
+    single_chars = sorted(singles)
+    return {
+        "single_chars": "".join(single_chars),
+        "single_scores": array("i", [singles[c] for c in single_chars]),
+        "first_chars": "".join(first_chars),
+        "first_start": first_start,
+        "seconds": "".join(p[1] for p in pairs),
+        "offsets": offsets,
+        "data": b"".join(chunks),
+        "count": count,
+    }
 
 
 # --------------------------------------------------------------------------- #
@@ -1136,6 +1759,8 @@ def build(out_dir: Path = DATA_DIR) -> dict[str, int]:
             buf.write(f"@next\t{ch}\t{''.join(sorted(follow[ch]))}\n")
         for length, s in sorted(groups, key=lambda ls: (ls[0], -ls[1])):
             buf.write(f"{length}\t{s}\t" + " ".join(sorted(groups[length, s])) + "\n")
+        import gzip
+
         data = gzip.compress(buf.getvalue().encode("utf-8"), compresslevel=9, mtime=0)
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / name).write_bytes(data)

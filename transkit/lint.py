@@ -9,28 +9,38 @@ printing is the reporters' job and exit codes are the command line's.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from transkit import lang as langs
 from transkit.checks import Check, Scope, select
 from transkit.checks.base import FileContext, PairContext, ProjectContext
 from transkit.config import Config
-from transkit.diagnostics import Diagnostic, Severity, Summary
-from transkit.document import Document, split_lines
+from transkit.diagnostics import Diagnostic, Fix, Location, Severity, Summary
 from transkit.errors import InputError
 from transkit.project import CATALOG_SUFFIXES, discover, walk
 from transkit.resources import Resources
+from transkit.values import frozen
+
+if TYPE_CHECKING:  # the parser loads when a file is parsed: a run served from the cache never does
+    from transkit.document import Document
 
 BINARY_SNIFF = 8192
 NUL = b"\x00"
 
 
-@dataclass
 class LintResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    summary: Summary = field(default_factory=Summary)
+    """Every diagnostic of a run, sorted, and the counts reporters print under them."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | None = None, summary: Summary | None = None, sources: dict[str, bytes] | None = None) -> None:
+        self.diagnostics: list[Diagnostic] = [] if diagnostics is None else diagnostics
+        self.summary = Summary() if summary is None else summary
+        # The bytes of the files as the run read them, by reported path (when it read them
+        # itself: with the cache on), so that excerpts need not read them again.
+        self.sources: dict[str, bytes] = {} if sources is None else sources
+
+    def __repr__(self) -> str:
+        return f"LintResult({len(self.diagnostics)} diagnostics, {self.summary!r})"
 
     def worst(self) -> Severity | None:
         return max((d.severity for d in self.diagnostics), default=None)
@@ -39,32 +49,71 @@ class LintResult:
         return any(d.severity >= fail_on for d in self.diagnostics)
 
 
-@dataclass
 class FileOutcome:
     """What linting one file produced: plain data, so it crosses processes and fits the cache."""
 
-    path: str
-    lang: str | None
-    diagnostics: list[Diagnostic]
-    sections: int = 0
-    skipped: bool = False
-    collected: dict[str, object] = field(default_factory=dict)
-    catalog: bool = False
+    def __init__(
+        self,
+        path: str,
+        lang: str | None,
+        diagnostics: list[Diagnostic],
+        sections: int = 0,
+        skipped: bool = False,
+        collected: dict[str, object] | None = None,
+        catalog: bool = False,
+    ) -> None:
+        self.path = path
+        self.lang = lang
+        self.diagnostics = diagnostics
+        self.sections = sections
+        self.skipped = skipped
+        self.collected = {} if collected is None else collected
+        self.catalog = catalog
 
-    def to_dict(self) -> dict:
-        return {
-            "path": self.path,
-            "lang": self.lang,
-            "diagnostics": [d.to_dict() for d in self.diagnostics],
-            "sections": self.sections,
-            "skipped": self.skipped,
-            "collected": self.collected,
-            "catalog": self.catalog,
-        }
+    def __repr__(self) -> str:
+        return f"FileOutcome(path={self.path!r}, lang={self.lang!r}, {len(self.diagnostics)} diagnostics)"
+
+    def record(self) -> tuple:
+        """The outcome as core types only, for the cache (``collected`` is stored apart)."""
+        return (self.path, self.lang, tuple(map(diagnostic_record, self.diagnostics)), self.sections, self.skipped, self.catalog)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "FileOutcome":
-        return cls(d["path"], d["lang"], [Diagnostic.from_dict(x) for x in d["diagnostics"]], d["sections"], d["skipped"], d.get("collected") or {}, d.get("catalog", False))
+    def from_record(cls, r: tuple) -> "FileOutcome":
+        """The outcome of :meth:`record`; ``collected`` is ``None``: not read yet."""
+        out = cls(r[0], r[1], [from_diagnostic_record(d) for d in r[2]], r[3], r[4], None, r[5])
+        out.collected = None
+        return out
+
+
+def diagnostic_record(d: Diagnostic) -> tuple:
+    """A diagnostic as a tuple of core types (marshal stores no named tuples or enums)."""
+    related = tuple(d.related) if d.related is not None else None
+    fix = tuple(d.fix) if d.fix is not None else None
+    return (d.code, d.name, int(d.severity), d.path, d.line, d.column, d.message, d.end_line, d.end_column, d.lang, related, fix, d.data)
+
+
+_SEVERITIES = {int(s): s for s in Severity}
+
+
+def from_diagnostic_record(r: tuple) -> Diagnostic:
+    code, name, severity, path, line, column, message, end_line, end_column, lang, related, fix, data = r
+    if related is None and fix is None:  # most findings: one C-level tuple build
+        return Diagnostic._make((code, name, _SEVERITIES[severity], *r[3:]))
+    return Diagnostic(
+        code,
+        name,
+        Severity(severity),
+        path,
+        line,
+        column,
+        message,
+        end_line,
+        end_column,
+        lang,
+        Location(*related) if related is not None else None,
+        Fix(*fix) if fix is not None else None,
+        data,
+    )
 
 
 # --------------------------------------------------------------------------- #
@@ -91,6 +140,8 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     offset = 0
     line = 1
+    from transkit.document import split_lines
+
     for body in split_lines(text):
         if any("\udc80" <= ch <= "\udcff" for ch in body):
             i = 0
@@ -256,6 +307,8 @@ def lint_file(
                 lang=lg,
             )
         )
+    from transkit.document import Document
+
     doc = Document.from_text(text, path=shown, lang=lg)
     out = lint_document(doc, lg, config, resources, checks, guessed=guessed, source=source, extra=diags)
     collected: dict[str, object] = {}
@@ -276,20 +329,70 @@ def lint_file(
     return FileOutcome(shown, lg, out, sections=sections, collected=collected)
 
 
-def display_path(path: Path) -> str:
-    """Paths as the user typed them when relative, else relative to the working directory when possible."""
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """Paths as the user typed them when relative, else relative to the working directory (``cwd``) when possible."""
     if not path.is_absolute():
         return path.as_posix()
+    cwd = cwd or Path.cwd()
+    if os.name == "posix":  # relative_to by string: paths are normalized, compare part by part
+        text, prefix = str(path), str(cwd).rstrip("/") + "/"
+        if text == str(cwd):
+            return "."
+        return text[len(prefix) :] if text.startswith(prefix) else text
     try:
-        return path.relative_to(Path.cwd()).as_posix()
+        return path.relative_to(cwd).as_posix()
     except ValueError:
         return path.as_posix()
 
 
-def _checks(config: Config, select_: list[str] | None, ignore_: list[str] | None) -> list[type[Check]]:
+def _checks(config: Config, select_: list[str] | None, ignore_: list[str] | None, can_apply=None) -> list:
+    """The selected checks as manifest entries (code, name, scope, languages): nothing imported yet.
+
+    Workers load the classes of these codes; a run served from the cache never does.
+    """
+    from transkit.checks import select_entries
+
     selectors = list(select_) if select_ else list(config.select)
     ignores = list(config.ignore) + list(ignore_ or [])
-    return select(selectors, ignores)
+    return select_entries(selectors, ignores, can_apply=can_apply)
+
+
+def _can_apply(work: list[Job], *, pair: bool):
+    """Which checks can find something in the files of a ``lint`` run, judged from the manifest alone.
+
+    Importing a check family costs start-up time, and a pre-commit hook runs
+    ``transkit lint`` on one or two files: pair checks need a source, project
+    checks run on two files or more (and the cache key names the checks, so a
+    one-file run stores nothing a bigger run could use), and a check for other
+    languages finds nothing. What is left out is exactly what would not have
+    run on these files, so findings and unused-suppression reports stay the
+    same. Catalogs run every kind of check on their entries, so a run with one
+    keeps them all. ``None`` keeps every check.
+    """
+    if any(job.path.suffix.lower() in CATALOG_SUFFIXES for job in work):
+        return None
+    scopes = {Scope.FILE}
+    if pair:
+        scopes.add(Scope.PAIR)
+    if len(work) > 1:
+        scopes.add(Scope.PROJECT)
+    wanted: set[str] | None = set()
+    for job in work:
+        try:
+            lg = langs.normalize(job.lang) if job.lang else langs.from_path(job.path.as_posix())
+        except ValueError:
+            lg = None
+        if lg is None:  # to be guessed from the content: any language
+            wanted = None
+            break
+        wanted.add(lg)
+
+    def can_apply(entry) -> bool:
+        if entry.scope not in scopes:
+            return False
+        return wanted is None or entry.languages is None or not entry.languages.isdisjoint(wanted)
+
+    return can_apply
 
 
 def _require(paths: list[Path]) -> None:
@@ -303,7 +406,7 @@ def _require(paths: list[Path]) -> None:
 # --------------------------------------------------------------------------- #
 
 
-@dataclass(frozen=True)
+@frozen
 class Job:
     """One file to lint; ``source`` is the path of its source document for pair checks."""
 
@@ -318,9 +421,9 @@ class _Worker:
     """Per-process state: config, checks, resources, parsed source documents."""
 
     def __init__(self, config: Config, codes: list[str]) -> None:
-        from transkit.checks import load_all
+        from transkit.checks import load
 
-        registry = load_all()
+        registry = load(codes)
         self.config = config
         self.checks = [registry[c] for c in codes if c in registry]
         self.resources = Resources(config)
@@ -337,6 +440,8 @@ class _Worker:
                 self.sources[key] = None
             else:
                 s_lang, _ = resolve_lang(path, text, lang or self.config.source)
+                from transkit.document import Document
+
                 self.sources[key] = (Document.from_text(text, path=display_path(path), lang=s_lang), s_lang)
         return self.sources[key]
 
@@ -361,9 +466,9 @@ def _init_worker(config: Config, codes: list[str]) -> None:
     _STATE = _Worker(config, codes)
 
 
-def _work(job: Job) -> dict:
+def _work(job: Job) -> FileOutcome:
     assert _STATE is not None
-    return _STATE.run(job).to_dict()
+    return _STATE.run(job)
 
 
 def glossary_fingerprint(config: Config) -> str:
@@ -412,59 +517,36 @@ class Progress:
             self.stream.flush()
 
 
-@dataclass
 class Runner:
     """Lints jobs with the cache and, for big trees, a process pool; results come back in job order."""
 
-    config: Config
-    checks: list[type[Check]]
-    use_cache: bool = True
-    jobs: int = 0
-    progress: bool | None = None
-    stats: dict[str, int] = field(default_factory=dict)
-    cache: object = None  # the Cache used by the last run, if any
-    keys: list = field(default_factory=list)  # its per-file keys, in job order
+    def __init__(self, config: Config, checks: list[type[Check]], use_cache: bool = True, jobs: int = 0, progress: bool | None = None) -> None:
+        self.config = config
+        self.checks = checks
+        self.use_cache = use_cache
+        self.jobs = jobs
+        self.progress = progress
+        self.stats: dict[str, int] = {}
+        self.sources: dict[str, bytes] = {}  # bytes read for cache keys, by reported path
+        self.cache: object = None  # the Cache used by the last run, if any
+        self.keys: list = []  # its per-file keys, in job order
+        self.work: list[Job] = []  # the jobs of the last run
 
     def run(self, jobs: list[Job]) -> list[FileOutcome]:
+        global _STATE
         from transkit import cache as cache_mod
 
         codes = [c.code for c in self.checks]
+        self.work = jobs
         results: list[FileOutcome | None] = [None] * len(jobs)
         cache = cache_mod.Cache() if cache_mod.enabled(self.use_cache and self.config.cache) else None
         keys: list[str | None] = [None] * len(jobs)
-        pending: list[int] = []
         payload: dict[int, bytes] = {}
         progress = Progress(len(jobs), self.progress)
         if cache is not None:
-            base = cache_mod.run_key(self.config.fingerprint(), glossary_fingerprint(self.config), codes)
-            src_digest: dict[Path, str] = {}
-            for i, job in enumerate(jobs):
-                try:
-                    data = job.path.read_bytes()
-                except OSError:
-                    pending.append(i)
-                    continue
-                src = ""
-                if job.source is not None:
-                    if job.source not in src_digest:
-                        try:
-                            src_digest[job.source] = cache_mod.digest(str(job.source), job.source.read_bytes())
-                        except OSError:
-                            src_digest[job.source] = "missing"
-                    src = src_digest[job.source] + (job.source_lang or "")
-                key = cache_mod.digest(base, display_path(job.path), job.lang or "", job.known_lang or "", src, data)
-                keys[i] = key
-                hit = cache.get(key)
-                if hit is not None:
-                    results[i] = FileOutcome.from_dict(hit)
-                    # What project checks collected is stored apart and read only if they must run again.
-                    results[i].collected = None
-                    progress.step()
-                else:
-                    pending.append(i)
-                    payload[i] = data
+            pending, bundle = self._lookup(cache, jobs, keys, results, payload, progress)
         else:
-            pending = list(range(len(jobs)))
+            pending, bundle = list(range(len(jobs))), None
         workers = self._workers(jobs, pending)
         if workers > 1:
             import multiprocessing
@@ -473,28 +555,106 @@ class Runner:
             ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
             # Big files first so that one large file does not finish last on its own.
             order = sorted(pending, key=lambda i: -_size(jobs[i].path))
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(self.config, codes)) as pool:
-                for i, out in zip(order, pool.map(_work, [jobs[i] for i in order], chunksize=1)):
-                    results[i] = FileOutcome.from_dict(out)
+            init: Callable | None = _init_worker
+            if ctx is not None:
+                # Forked workers share what this process has loaded. Lint the smallest
+                # file of each language here first: the check modules, glossary indexes
+                # and tables load once, not once in every worker (and the project
+                # checks that run here afterwards find them loaded too).
+                _STATE = _Worker(self.config, codes)
+                smallest: dict[str | None, int] = {}
+                for i in reversed(order):
+                    smallest.setdefault(jobs[i].lang or jobs[i].known_lang or langs.from_path(jobs[i].path.as_posix()), i)
+                for i in smallest.values():
+                    results[i] = _STATE.run(jobs[i], payload.get(i))
                     progress.step()
-        else:
+                order = [i for i in order if results[i] is None]
+                init = None
+            # A few files a task: each task is a round trip through the pool's pipes.
+            chunk = max(1, min(8, len(order) // (workers * 16)))
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init, initargs=(self.config, codes) if init else ()) as pool:
+                for i, out in zip(order, pool.map(_work, [jobs[i] for i in order], chunksize=chunk)):
+                    results[i] = out
+                    progress.step()
+            _STATE = None
+        elif pending:  # (none when every file came from the cache: no check is even imported)
             worker = _Worker(self.config, codes)
             for i in pending:
                 results[i] = worker.run(jobs[i], payload.get(i))
                 progress.step()
         progress.close()
         if cache is not None:
-            for i in pending:
-                if keys[i] is not None:
-                    entry = results[i].to_dict()
-                    collected = entry.pop("collected")
-                    entry["collected"] = {}
-                    cache.put(keys[i], entry)
-                    cache.put(keys[i] + "c", collected)
-            self.stats = {"hits": cache.hits, "misses": len(pending)}
-            self.cache = cache
-            self.keys = keys
+            self._store(cache, jobs, keys, results, pending, bundle)
         return [r for r in results if r is not None]
+
+    def _lookup(self, cache, jobs: list[Job], keys: list, results: list, payload: dict[int, bytes], progress: "Progress") -> tuple[list[int], tuple]:
+        """Key every job by its content and fill ``results`` from the cache; returns the jobs left to lint.
+
+        The run's own entry (one file: every outcome of the last run over the
+        same files) is read first, then the per-file entries for what it lacks.
+        """
+        from transkit import cache as cache_mod
+
+        base = cache_mod.run_key(self.config.fingerprint(), glossary_fingerprint(self.config), [c.code for c in self.checks])
+        cwd = Path.cwd()
+        shown = [display_path(job.path, cwd) for job in jobs]
+        whole_key = cache_mod.digest(base, "run", *(f"{s}\0{j.lang or ''}\0{j.known_lang or ''}\0{j.source or ''}\0{j.source_lang or ''}" for s, j in zip(shown, jobs)))
+        stored = cache.get(whole_key)
+        whole: dict = stored if isinstance(stored, dict) else {}
+        pending: list[int] = []
+        records: dict[str, tuple] = {}
+        hashed: dict[Path, bytes] = {}  # content digests: a source is usually a job of the run too
+        src_digest: dict[Path, str] = {}
+        for i, job in enumerate(jobs):
+            try:
+                with open(job.path, "rb") as fh:  # half the time of Path.read_bytes
+                    data = fh.read()
+            except OSError:
+                pending.append(i)
+                continue
+            src = ""
+            if job.source is not None:
+                if job.source not in src_digest:
+                    try:
+                        # The source is usually a job of this run too, listed first: read already.
+                        content = hashed.get(job.source) or cache_mod.content_digest(job.source.read_bytes())
+                        src_digest[job.source] = cache_mod.digest(str(job.source), content)
+                    except OSError:
+                        src_digest[job.source] = "missing"
+                src = src_digest[job.source] + (job.source_lang or "")
+            content = hashed[job.path] = cache_mod.content_digest(data)
+            key = cache_mod.digest(base, shown[i], job.lang or "", job.known_lang or "", src, content)
+            keys[i] = key
+            record = whole.get(key)
+            if record is None:
+                entry = cache.get(key)  # (outcome record, what project checks collected)
+                record = entry[0] if type(entry) is tuple and len(entry) == 2 else None
+            if record is None or record[2]:  # kept for excerpts while a finding may show them
+                self.sources[shown[i]] = data
+            if record is not None:
+                records[key] = record
+                # What project checks collected is read only if they must run again.
+                results[i] = FileOutcome.from_record(record)
+                progress.step()
+            else:
+                pending.append(i)
+                payload[i] = data
+        self.stats = {"hits": len(jobs) - len(pending), "misses": len(pending)}
+        return pending, (whole_key, whole, records)
+
+    def _store(self, cache, jobs: list[Job], keys: list, results: list, pending: list[int], bundle: tuple) -> None:
+        """Write an entry for each file just linted, and the run's entry when it changed."""
+        whole_key, whole, records = bundle
+        for i in pending:
+            if keys[i] is not None:
+                record = results[i].record()
+                cache.put(keys[i], (record, results[i].collected))
+                records[keys[i]] = record
+        # Only this run's files: entries of files edited since are dropped.
+        if records != whole:
+            cache.put(whole_key, records)
+        self.cache = cache
+        self.keys = keys
 
     def _workers(self, jobs: list[Job], pending: list[int]) -> int:
         wanted = self.jobs or self.config.jobs or (os.cpu_count() or 1)
@@ -525,25 +685,37 @@ def _project_checks(runner: "Runner", outcomes: list[FileOutcome], sets: list[di
 
         whole = digest("project", *keys, repr(sets))
         hit = cache.get(whole)
-        if hit is not None:
-            return [Diagnostic.from_dict(d) for d in hit["diagnostics"]]
+        if type(hit) is tuple:
+            return [from_diagnostic_record(r) for r in hit]
+    lost: list[int] = []
     for i, o in enumerate(outcomes):
         if o.collected is None:  # served from the cache: read what it collected
-            o.collected = (cache.get(keys[i] + "c") if cache is not None and i < len(keys) and keys[i] else None) or {}
+            entry = cache.get(keys[i]) if cache is not None and i < len(keys) and keys[i] else None
+            if type(entry) is tuple and len(entry) == 2:
+                o.collected = entry[1] or {}
+            else:
+                lost.append(i)
+    if lost:  # an entry gone from the cache: collect again rather than judge the project without it
+        worker = _Worker(config, [c.code for c in checks])
+        for i in lost:
+            outcomes[i].collected = worker.run(runner.work[i]).collected
     collected: dict[str, list[tuple[str, str, object]]] = {}
     for o in sorted(outcomes, key=lambda o: o.path):
         for code, value in o.collected.items():
             collected.setdefault(code, []).append((o.path, o.lang or "", value))
     project = ProjectContext(config=config, resources=Resources(config), collected=collected, sets=sets)
     out: list[Diagnostic] = []
-    for check in project_checks:
+    from transkit.checks import load
+
+    classes = load(c.code for c in project_checks)
+    for check in (classes[c.code] for c in project_checks if c.code in classes):
         out.extend(_run(check, config, lambda inst: inst.check_project(project), ".", None))
     if whole is not None:
-        cache.put(whole, {"diagnostics": [d.to_dict() for d in out]})
+        cache.put(whole, tuple(map(diagnostic_record, out)))
     return out
 
 
-def _finish(outcomes: list[FileOutcome], extra: list[Diagnostic]) -> LintResult:
+def _finish(outcomes: list[FileOutcome], extra: list[Diagnostic], sources: dict[str, bytes] | None = None) -> LintResult:
     diags = [d for o in outcomes for d in o.diagnostics] + extra
     diags.sort(key=lambda d: d.sort_key)
     summary = Summary(
@@ -553,7 +725,10 @@ def _finish(outcomes: list[FileOutcome], extra: list[Diagnostic]) -> LintResult:
         sections=sum(o.sections for o in outcomes),
         skipped=sum(1 for o in outcomes if o.skipped),
     )
-    return LintResult(diags, summary)
+    if sources:
+        shown = {d.path for d in diags}
+        sources = {path: data for path, data in sources.items() if path in shown}
+    return LintResult(diags, summary, sources)
 
 
 def lint_paths(
@@ -576,13 +751,13 @@ def lint_paths(
             raise InputError(f"{source}: the source must be a file")
         if decode(source.read_bytes(), str(source))[0] is None:
             raise InputError(f"{source}: the source is not a text file")
-    checks = _checks(config, select_, ignore_)
     src_lang = langs.normalize(source_lang) if source_lang else None
     work = [Job(p, lang=lang, source=source, source_lang=src_lang) for p in walk(paths)]
+    checks = _checks(config, select_, ignore_, _can_apply(work, pair=source is not None))
     runner = Runner(config, checks, use_cache=use_cache, jobs=jobs, progress=progress)
     outcomes = runner.run(work)
     extra = _project_checks(runner, outcomes, [], config, checks) if len(outcomes) > 1 else []
-    return _finish(outcomes, extra)
+    return _finish(outcomes, extra, runner.sources)
 
 
 def check_project(
@@ -601,22 +776,24 @@ def check_project(
     sets = discover(config, paths)
     work: list[Job] = []
     set_paths: list[dict[str, str]] = []
-    in_sets: set[Path] = set()
+    cwd = Path.cwd()
     for ds in sets:
         src_path = ds.source(config)
         if src_path is not None:
             work.append(Job(src_path, known_lang=config.source))
         for lg, path in ds.translations(config):
             work.append(Job(path, known_lang=lg, source=src_path, source_lang=config.source if src_path else None))
-        set_paths.append({lg: display_path(p) for lg, p in ds.files.items()})
-        in_sets.update(p.resolve() for p in ds.files.values())
+        set_paths.append({lg: display_path(p, cwd) for lg, p in ds.files.items()})
     # Catalogs under the paths, and every other file when no document set matched.
+    in_sets: set[Path] | None = None
     for p in walk(paths):
-        if p.resolve() in in_sets:
-            continue
-        if p.suffix.lower() in CATALOG_SUFFIXES or not sets:
+        if sets and p.suffix.lower() not in CATALOG_SUFFIXES:
+            continue  # outside the sets, only catalogs are checked when there are sets
+        if in_sets is None:  # resolving costs a system call a path component: only when needed
+            in_sets = {f.resolve() for ds in sets for f in ds.files.values()}
+        if p.resolve() not in in_sets:
             work.append(Job(p))
     runner = Runner(config, checks, use_cache=use_cache, jobs=jobs, progress=progress)
     outcomes = runner.run(work)
     extra = _project_checks(runner, outcomes, set_paths, config, checks)
-    return _finish(outcomes, extra)
+    return _finish(outcomes, extra, runner.sources)

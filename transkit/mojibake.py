@@ -278,6 +278,9 @@ def plausible_char(ch: str) -> bool:
     return cat not in ("Cn", "Co", "Cs", "Cc") and ch not in "\ufffd\ufeff"
 
 
+_BYTE = [bytes((b,)) for b in range(256)]
+
+
 @lru_cache(maxsize=4096)
 def completions(seq: bytes, fill: bytes) -> tuple[str, ...]:
     """The characters a truncated UTF-8 sequence can complete to, inserting bytes from ``fill``.
@@ -293,6 +296,18 @@ def completions(seq: bytes, fill: bytes) -> tuple[str, ...]:
     out: list[str] = []
     if missing <= 0:
         return ()
+    if missing == 1:
+        # The common case (one byte lost): the same order as the general loop below.
+        for pos in range(1, need + 1):
+            head, tail = seq[:pos], seq[pos:]
+            for v in fill:
+                try:
+                    ch = (head + _BYTE[v] + tail).decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                if plausible_char(ch) and ch not in out:
+                    out.append(ch)
+        return tuple(out)
     total = need
     for where in combinations(range(total), missing):
         for vals in product(fill, repeat=missing):
@@ -1731,19 +1746,26 @@ def _prepare_model(model, lang, reference, reference_lang, lexicon):
     from transkit import langmodel
 
     lm = model or langmodel.load(lang)
-    extra: dict[str, float] = {}
     if isinstance(lexicon, dict):
         # Terms per language: take those written in the model's script.
-        terms = list(lexicon.get("zh-Hant" if lm.script == "Hant" else "zh-Hans", ()))
+        terms = tuple(lexicon.get("zh-Hant" if lm.script == "Hant" else "zh-Hans", ()))
     else:
-        terms = list(lexicon)
-    if terms:
-        extra.update(lm.lexicon_scores(terms))
-    if reference:
-        for ref in _to_script(reference, lm.script, reference_lang):
-            for w, s in lm.reference_scores(ref).items():
-                extra[w] = max(extra.get(w, s), s)
-    return lm.extended(extra)
+        terms = tuple(lexicon)
+
+    def make():
+        # Which of the terms' shorter pieces are dictionary words is left to
+        # the lookups the decoder makes anyway: see LanguageModel.lexicon_words.
+        extra, known = lm.lexicon_words(terms) if terms else ({}, None)
+        if reference:
+            for ref in _to_script(reference, lm.script, reference_lang):
+                for w, s in lm.reference_scores(ref).items():
+                    extra[w] = max(extra.get(w, s), s)
+        return extra, known
+
+    if not terms and not reference:
+        return lm
+    # The same glossary (and reference) gives the same model, with what it has learnt.
+    return lm.extension(("terms", terms, reference, reference_lang), make)
 
 
 def _to_script(text: str, script: str, source_lang: str | None = None) -> list[str]:

@@ -9,8 +9,9 @@ source). Directory and suffix tags are normalized, so ``zh_TW``, ``zh-TW`` and
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from transkit import lang as langs
@@ -20,12 +21,22 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 CATALOG_SUFFIXES = (".po", ".pot")
 
 
-@dataclass
 class DocumentSet:
     """The same document in several languages; ``key`` is its pattern-relative name."""
 
-    key: str
-    files: dict[str, Path] = field(default_factory=dict)  # lang -> path
+    def __init__(self, key: str, files: dict[str, Path] | None = None) -> None:
+        self.key = key
+        self.files: dict[str, Path] = {} if files is None else files  # lang -> path
+
+    def __repr__(self) -> str:
+        return f"DocumentSet({self.key!r}, {self.files!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not DocumentSet:
+            return NotImplemented
+        return (self.key, self.files) == (other.key, other.files)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
 
     def source(self, config: Config) -> Path | None:
         return self.files.get(config.source)
@@ -77,6 +88,8 @@ def discover(config: Config, paths: list[Path] | None = None) -> list[DocumentSe
     """
     root = config.root.resolve()
     limits = [p.resolve() for p in (paths or [])]
+    skip = len(root.parts)
+    limit_parts = [lim.parts for lim in limits]
     sets: dict[str, DocumentSet] = {}
     for pattern in config.documents:
         rx = _pattern_regex(pattern)
@@ -87,10 +100,10 @@ def discover(config: Config, paths: list[Path] | None = None) -> list[DocumentSe
         if optional_suffix:
             candidates |= set(root.glob(pattern.replace(".{lang}.", ".")))
         start = _key_start(pattern)
-        for path in sorted(candidates):
-            if not path.is_file() or any(path.match(x) for x in config.exclude):
-                continue
-            rel = path.relative_to(root).as_posix()
+        # The cheap tests first: a pattern like {lang}/**/*.md globs every file of the tree.
+        for path in _sorted(candidates):
+            parts = path.parts
+            rel = "/".join(parts[skip:])  # path.relative_to(root).as_posix(): the glob starts at root
             m = rx.match(rel)
             if m and has_lang:
                 try:
@@ -109,12 +122,19 @@ def discover(config: Config, paths: list[Path] | None = None) -> list[DocumentSe
                 continue
             if lg not in config.languages:
                 continue
-            if limits and not any(path == lim or lim in path.parents for lim in limits):
+            if limits and not any(parts[: len(lp)] == lp for lp in limit_parts):
+                continue  # neither the limit nor under it (both resolved: parts compare as written on disk)
+            if not path.is_file() or any(path.match(x) for x in config.exclude):
                 continue
             key = "/".join(rel_key.split("/")[start:])
             ds = sets.setdefault(key, DocumentSet(key))
             ds.files.setdefault(lg, path)
     return [sets[k] for k in sorted(sets)]
+
+
+def _sorted(paths) -> list[Path]:
+    """Paths in Path's own order; on POSIX that is the order of their parts, compared in C."""
+    return sorted(paths, key=attrgetter("parts")) if os.name == "posix" else sorted(paths)
 
 
 def walk(paths: list[Path], suffixes=MARKDOWN_SUFFIXES + CATALOG_SUFFIXES) -> list[Path]:
@@ -123,8 +143,10 @@ def walk(paths: list[Path], suffixes=MARKDOWN_SUFFIXES + CATALOG_SUFFIXES) -> li
     seen: set[Path] = set()
     for p in paths:
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in suffixes and not any(part.startswith(".") for part in f.relative_to(p).parts):
+            skip = len(p.parts)
+            for f in _sorted(p.rglob("*")):
+                # f.parts[skip:] is f.relative_to(p).parts: rglob yields p / relative path
+                if f.suffix.lower() in suffixes and not any(part.startswith(".") for part in f.parts[skip:]) and f.is_file():
                     if f not in seen:
                         seen.add(f)
                         out.append(f)

@@ -9,12 +9,11 @@ or JSON) of what was changed and which characters were guessed.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from transkit.errors import InputError
+from transkit.values import frozen
 
 if TYPE_CHECKING:  # pragma: no cover
     from transkit.config import Config
@@ -23,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 DEFAULT_MIN_CONFIDENCE = 0.9
 
 
-@dataclass(frozen=True)
+@frozen
 class RepairReport:
     """The outcome of repairing one file."""
 
@@ -69,6 +68,8 @@ class RepairReport:
         }
 
     def to_json(self) -> str:
+        import json
+
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
     def to_text(self) -> str:
@@ -158,8 +159,14 @@ def repair_file(
 
 
 def _glossary_terms(config: "Config", lang: str | None) -> dict[str, list[str]]:
-    """Every accepted rendering in the glossary, per script (the repair picks the document's)."""
+    """Every accepted rendering in the glossary, per script: the document's, or both when it is unknown."""
     from transkit.glossary import load_merged
 
     glossary = load_merged(config)
-    return {lg: [form for term in glossary for form in term.accepted(lg)] for lg in ("zh-Hans", "zh-Hant")}
+    if lang is None:
+        wanted: tuple[str, ...] = ("zh-Hans", "zh-Hant")
+    else:
+        from transkit.langmodel import script_of
+
+        wanted = ("zh-Hant",) if script_of(lang) == "Hant" else ("zh-Hans",)
+    return {lg: [form for term in glossary for form in term.accepted(lg)] for lg in wanted}

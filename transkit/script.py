@@ -24,7 +24,6 @@ hand-made list:
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -34,13 +33,38 @@ DATA = Path(__file__).with_name("data") / "script-tables.txt"
 _RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
 
-@dataclass(frozen=True)
 class ScriptTables:
-    simplified_only: dict[str, frozenset[str]]  # by target language: chars wrong in it
-    traditional_only: dict[str, frozenset[str]]
-    # char -> the form OpenCC gives it in the target, for fix suggestions
-    to_traditional: dict[str, dict[str, str]]
-    to_simplified: dict[str, str]
+    """The tables, each built from the shipped file's text on first use.
+
+    A zh-Hans file needs only the traditional-only set (and the simplified
+    forms when it finds one): building every set and map up front would cost
+    ``transkit lint`` on one file about 5 ms.
+    """
+
+    def __init__(self, sections: dict[str, str]) -> None:
+        self._sections = sections
+
+    def _pairs(self, key: str) -> dict[str, str]:
+        v = self._sections.get(key, "")
+        return dict(zip(v[::2], v[1::2]))
+
+    @cached_property
+    def simplified_only(self) -> dict[str, frozenset[str]]:
+        """By target language: characters wrong in it."""
+        return {"zh-Hant": frozenset(self._sections["simplified-only-tw"]), "zh-HK": frozenset(self._sections["simplified-only-hk"])}
+
+    @cached_property
+    def traditional_only(self) -> dict[str, frozenset[str]]:
+        return {"zh-Hans": frozenset(self._sections["traditional-only-cn"])}
+
+    @cached_property
+    def to_traditional(self) -> dict[str, dict[str, str]]:
+        """Character -> the form OpenCC gives it in the target, for fix suggestions."""
+        return {"zh-Hant": self._pairs("to-tw"), "zh-HK": self._pairs("to-hk")}
+
+    @cached_property
+    def to_simplified(self) -> dict[str, str]:
+        return self._pairs("to-cn")
 
     @cached_property
     def simplified_only_any(self) -> frozenset[str]:
@@ -72,20 +96,7 @@ def tables() -> ScriptTables:
                 continue
             key, value = line.rstrip("\n").split("\t", 1)
             sections[key] = value
-
-    def pairs(key: str) -> dict[str, str]:
-        v = sections.get(key, "")
-        return {v[i]: v[i + 1] for i in range(0, len(v) - 1, 2)}
-
-    return ScriptTables(
-        simplified_only={
-            "zh-Hant": frozenset(sections["simplified-only-tw"]),
-            "zh-HK": frozenset(sections["simplified-only-hk"]),
-        },
-        traditional_only={"zh-Hans": frozenset(sections["traditional-only-cn"])},
-        to_traditional={"zh-Hant": pairs("to-tw"), "zh-HK": pairs("to-hk")},
-        to_simplified=pairs("to-cn"),
-    )
+    return ScriptTables(sections)
 
 
 # --------------------------------------------------------------------------- #

@@ -13,7 +13,6 @@ suppressed nothing (TK004) among checks that ran.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from transkit.checks import is_valid_selector, matches
 from transkit.document import Document, SpanKind
@@ -22,22 +21,31 @@ _DIRECTIVE = re.compile(r"<!--\s*(transkit-[A-Za-z-]*)(.*?)-->")
 KINDS = ("transkit-ignore", "transkit-ignore-next-line", "transkit-disable", "transkit-enable")
 
 
-@dataclass
 class Directive:
-    kind: str
-    line: int
-    column: int  # 1-based
-    selectors: tuple[str, ...]
-    reason: str
-    first: int  # lines covered, inclusive
-    last: int
-    used: bool = False
+    """One suppression comment; ``used`` is set when it suppressed a finding."""
+
+    __slots__ = ("kind", "line", "column", "selectors", "reason", "first", "last", "used")
+
+    def __init__(self, kind: str, line: int, column: int, selectors: tuple[str, ...], reason: str, first: int, last: int, used: bool = False) -> None:
+        self.kind = kind
+        self.line = line
+        self.column = column  # 1-based
+        self.selectors = selectors
+        self.reason = reason
+        self.first = first  # lines covered, inclusive
+        self.last = last
+        self.used = used
+
+    def __repr__(self) -> str:
+        return f"Directive({self.kind!r}, line={self.line}, selectors={self.selectors!r}, lines {self.first}-{self.last}, used={self.used})"
 
 
-@dataclass
 class Suppressions:
-    directives: list[Directive] = field(default_factory=list)
-    malformed: list[tuple[int, int, str]] = field(default_factory=list)  # line, column, message
+    """The suppression comments of one document, and the malformed ones (line, column, message)."""
+
+    def __init__(self, directives: list[Directive] | None = None, malformed: list[tuple[int, int, str]] | None = None) -> None:
+        self.directives: list[Directive] = [] if directives is None else directives
+        self.malformed: list[tuple[int, int, str]] = [] if malformed is None else malformed
 
     def covers(self, code: str, name: str, line: int) -> bool:
         hit = False

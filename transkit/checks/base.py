@@ -20,8 +20,6 @@ diagnostic (TK000) naming the check and the file, and goes on.
 from __future__ import annotations
 
 import enum
-import inspect
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Iterator, Mapping
 
@@ -40,27 +38,41 @@ class Scope(enum.Enum):
     WORKFLOW = "workflow"  # reported by a command of its own (drift), never run by lint
 
 
-@dataclass
 class FileContext:
     """What a file-scope check may look at besides the document."""
 
-    path: str
-    lang: str
-    config: "Config"
-    resources: "Resources"
-    lang_guessed: bool = False
+    def __init__(self, path: str, lang: str, config: "Config", resources: "Resources", lang_guessed: bool = False) -> None:
+        self.path = path
+        self.lang = lang
+        self.config = config
+        self.resources = resources
+        self.lang_guessed = lang_guessed
+
+    def __repr__(self) -> str:
+        return f"FileContext(path={self.path!r}, lang={self.lang!r}, lang_guessed={self.lang_guessed!r})"
 
 
-@dataclass
 class PairContext:
     """A translation and its source; the alignment is computed on first use."""
 
-    source: "Document"
-    target: "Document"
-    source_lang: str
-    target_lang: str
-    config: "Config"
-    resources: "Resources"
+    def __init__(
+        self,
+        source: "Document",
+        target: "Document",
+        source_lang: str,
+        target_lang: str,
+        config: "Config",
+        resources: "Resources",
+    ) -> None:
+        self.source = source
+        self.target = target
+        self.source_lang = source_lang
+        self.target_lang = target_lang
+        self.config = config
+        self.resources = resources
+
+    def __repr__(self) -> str:
+        return f"PairContext(source={self.source.path!r}, target={self.target.path!r}, {self.source_lang} -> {self.target_lang})"
 
     @property
     def path(self) -> str:
@@ -77,7 +89,6 @@ class PairContext:
         return align_documents(self.source, self.target, resources=self.resources)
 
 
-@dataclass
 class ProjectContext:
     """Every file of a run, seen through what project checks collected from each.
 
@@ -88,13 +99,24 @@ class ProjectContext:
     order. ``sets`` lists the document sets as ``{lang: path}``.
     """
 
-    config: "Config"
-    resources: "Resources"
-    collected: dict[str, list[tuple[str, str, object]]] = field(default_factory=dict)
-    sets: list[dict[str, str]] = field(default_factory=list)
+    def __init__(
+        self,
+        config: "Config",
+        resources: "Resources",
+        collected: dict[str, list[tuple[str, str, object]]] | None = None,
+        sets: list[dict[str, str]] | None = None,
+        path: str = ".",
+        lang: str | None = None,
+    ) -> None:
+        self.config = config
+        self.resources = resources
+        self.collected = {} if collected is None else collected
+        self.sets = [] if sets is None else sets
+        self.path = path
+        self.lang = lang
 
-    path: str = "."
-    lang: str | None = None
+    def __repr__(self) -> str:
+        return f"ProjectContext(files={sum(len(v) for v in self.collected.values())}, sets={len(self.sets)})"
 
 
 class Check:
@@ -121,11 +143,13 @@ class Check:
 
     @classmethod
     def summary(cls) -> str:
-        doc = inspect.getdoc(cls) or ""
+        doc = cls.documentation()
         return doc.splitlines()[0] if doc else ""
 
     @classmethod
     def documentation(cls) -> str:
+        import inspect  # about 10 ms to import: only ``explain`` and ``--help`` need it
+
         return inspect.getdoc(cls) or ""
 
     @classmethod

@@ -70,17 +70,14 @@ def candidate_lines(doc: Document):
     for b in doc.blocks:
         if b.kind in _SKIP_KINDS:
             skip.update(b.lines)
-    for n in range(1, doc.line_count + 1):
-        if n in skip:
-            continue
-        body = doc.body(n)
-        if not body.strip():
-            continue
-        yield n
+    # A line is blank when its body is (the line ending is whitespace too).
+    return [n for n, line in enumerate(doc.lines, 1) if n not in skip and not line.isspace()]
 
 
 def untranslated(doc: Document, n: int, min_lower: int = 2, min_words: int = 3) -> bool:
-    if _HAN_FAST.search(doc.body(n)) and _HAN_FAST.search(doc.masked(n)):
+    body = doc.body(n)
+    # Masking only removes text: Han on a line without protected spans is Han outside them.
+    if _HAN_FAST.search(body) and (not doc.spans(n) or _HAN_FAST.search(doc.masked(n))):
         return False
     prose = prose_text(doc, n)
     if not prose.strip() or _is_link_only(doc, n, prose) or _looks_mojibake(prose):
@@ -113,7 +110,13 @@ class UntranslatedLine(Check):
     def check_file(self, doc, ctx):
         min_words = int(self.opts["min-words"])
         min_lower = int(self.opts["min-lowercase"])
+        # The common Chinese line, Han outside any protected span, is decided in one
+        # C-level pass over the lines (see untranslated).
+        has_han = list(map(_HAN_FAST.search, doc.lines))
+        protected = set(doc.protected_lines())
         for n in candidate_lines(doc):
+            if has_han[n - 1] is not None and n not in protected:
+                continue
             if untranslated(doc, n, min_lower=min_lower, min_words=min_words):
                 body = doc.body(n)
                 col = len(body) - len(body.lstrip()) + 1

@@ -9,6 +9,7 @@ does not fire inside 演算法 (see :mod:`transkit.glossary`).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from transkit.checks.base import Check, Scope, register
 from transkit.diagnostics import Fix, Location, Severity
@@ -18,9 +19,14 @@ _CHINESE = frozenset({"zh-Hans", "zh-Hant", "zh-HK"})
 
 
 def _where(term) -> str:
+    return f" (glossary: {_file_name(term.source)})" if term.source else ""
+
+
+@lru_cache(maxsize=None)
+def _file_name(source: str) -> str:
     from pathlib import Path
 
-    return f" (glossary: {Path(term.source).name})" if term.source else ""
+    return Path(source).name
 
 
 @register
@@ -185,12 +191,11 @@ class InconsistentTerm(Check):
     languages = _CHINESE
 
     def collect(self, doc, ctx):
-        """{English term: {rendering: [line, column]}}: the first occurrence of each rendering."""
+        """{English term: {rendering: (line, column)}}: the first occurrence of each rendering."""
         glossary = ctx.resources.glossary
         if not len(glossary):
             return None
-        found = glossary.index(ctx.lang).first_renderings(doc)
-        return {en: {r: list(pos) for r, pos in renderings.items()} for en, renderings in found.items()} or None
+        return glossary.index(ctx.lang).first_renderings(doc) or None
 
     def check_project(self, project):
         glossary = project.resources.glossary
@@ -203,7 +208,10 @@ class InconsistentTerm(Check):
             votes: dict[str, dict[str, dict[str, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
             for path, data in files:
                 for en, renderings in data.items():
-                    kept = [r for r in renderings if not any(r != o and r in o for o in renderings)]
+                    if len(renderings) == 1:  # most terms in most files: nothing to compare
+                        kept = list(renderings)
+                    else:
+                        kept = [r for r in renderings if not any(r != o and r in o for o in renderings)]
                     if len(kept) == 1:
                         line, col = renderings[kept[0]]
                         votes[en][kept[0]][path] = (line, col)

@@ -14,7 +14,6 @@ mojibake quoted on purpose in a code span is not reported.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TYPE_CHECKING, Iterable
 
@@ -29,21 +28,25 @@ DEFAULT_FIX_CONFIDENCE = 0.9
 _EXCERPT = 16
 
 
-@dataclass
 class _Finding:
-    code: str
-    line: int
-    start: int  # 0-based column of the first damaged character
-    end: int
-    message: str
-    data: dict
-    fix: str | None = None  # the whole repaired line
-    repair_confidence: float = 1.0
+    __slots__ = ("code", "line", "start", "end", "message", "data", "fix", "repair_confidence")
+
+    def __init__(self, code: str, line: int, start: int, end: int, message: str, data: dict, fix: str | None = None, repair_confidence: float = 1.0) -> None:
+        self.code = code
+        self.line = line
+        self.start = start  # 0-based column of the first damaged character
+        self.end = end
+        self.message = message
+        self.data = data
+        self.fix = fix  # the whole repaired line
+        self.repair_confidence = repair_confidence
 
 
-@dataclass
 class _Analysis:
-    findings: list[_Finding] = field(default_factory=list)
+    __slots__ = ("findings",)
+
+    def __init__(self) -> None:
+        self.findings: list[_Finding] = []
 
 
 # Per document object (documents are unhashable): id -> (weak reference, analysis).
@@ -158,8 +161,8 @@ def _model(doc, ctx, masked):
         glossary = ctx.resources.glossary
     except Exception:  # a broken glossary is reported by its own checks; repair without it
         return lm
-    terms = [form for term in glossary for form in term.accepted(lang)]
-    return lm.extended(lm.lexicon_scores(terms))
+    terms = tuple(form for term in glossary for form in term.accepted(lang))
+    return lm.extension(("terms", terms, None, None), lambda: lm.lexicon_words(terms)) if terms else lm
 
 
 def _line_findings(result: _Analysis, n: int, body: str, rep) -> None:

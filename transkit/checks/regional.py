@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import sys
 import weakref
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +34,8 @@ from transkit.checks.base import Check, register
 from transkit.diagnostics import Fix, Severity
 from transkit.document import is_han
 from transkit.glossary import Matcher, line_texts
+from transkit.stored import PartlyStored
+from transkit.values import frozen
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TABLE = DATA / "regional-vocabulary.txt"
@@ -44,7 +45,7 @@ EXCLUSIONS = DATA / "regional-exclusions.txt"
 _TABLES = {"zh-Hant": "mainland", "zh-Hans": "Taiwan"}
 
 
-@dataclass(frozen=True)
+@frozen
 class RegionalTable:
     """Phrases wrong in one locale, with their counterpart, plus correct words that contain them."""
 
@@ -84,7 +85,7 @@ def tables() -> dict[str, RegionalTable]:
     return {lang: RegionalTable(lang, pairs[lang], frozenset(ok[lang]), frozenset(guard[lang])) for lang in _TABLES}
 
 
-@dataclass(frozen=True)
+@frozen
 class RegionalHit:
     start: int
     end: int
@@ -92,8 +93,14 @@ class RegionalHit:
     replacement: str
 
 
-class RegionalIndex:
-    """The table's phrases in one automaton, and the strings that mask them (correct words, glossary renderings) in another."""
+class RegionalIndex(PartlyStored):
+    """The table's phrases in one automaton, and the strings that mask them (correct words, glossary renderings) in another.
+
+    In the disk cache the masks and guard words are kept apart and read only
+    when a line holds a phrase (see :mod:`transkit.stored`).
+    """
+
+    _apart = ("_masks", "_guard")
 
     def __init__(self, table: RegionalTable, glossary) -> None:
         masks = set(table.pairs.values()) | set(table.ok)
@@ -108,6 +115,17 @@ class RegionalIndex:
         tails = {k[t:] for k in keys for t in range(1, len(k))}
         self._masks = Matcher({m: None for m in masks if probe.find(m) or _shares_edge(m, heads, tails)})
         self._guard = table.guard
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_source", None)
+        return state
+
+    def _rebuild(self, name: str) -> None:
+        # A stored index whose parts went missing: build them again from what it was built from.
+        lang, glossary_ref = self._source
+        fresh = RegionalIndex(tables()[lang], glossary_ref())
+        self.__dict__.update(_masks=fresh._masks, _guard=fresh._guard)
 
     def straddles(self, text: str, start: int, end: int) -> bool:
         """Whether common words on both sides of some cut through the phrase explain the text better.
@@ -176,9 +194,7 @@ def _stored_index(lang: str, glossary) -> RegionalIndex:
     Keyed by the glossary's own cache key, the data files' sizes and times and
     transkit's version; without a cached glossary it is simply built.
     """
-    import pickle
-
-    from transkit import cache
+    from transkit import cache, stored
 
     key = getattr(glossary, "cache_key", None)
     if not key or not cache.enabled():
@@ -186,20 +202,13 @@ def _stored_index(lang: str, glossary) -> RegionalIndex:
     import transkit
 
     stamp = [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in (TABLE, EXCLUSIONS) if p.exists()]
-    store = cache.cache_dir() / "regional" / f"{cache.digest(transkit.__version__, key, lang, repr(stamp))}.pickle"
-    try:
-        with open(store, "rb") as fh:
-            return pickle.load(fh)
-    except Exception:  # missing or unreadable: build it
-        pass
-    index = RegionalIndex(tables()[lang], glossary)
-    try:
-        from transkit.fsutil import atomic_write
-
-        store.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(store, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-    except (OSError, pickle.PicklingError):
-        pass
+    store = cache.cache_dir() / "regional" / f"{cache.digest(transkit.__version__, key, lang, repr(stamp), 'parts')}.pickle"
+    index = stored.load(store, RegionalIndex)
+    if index is None:  # missing or unreadable: build it
+        index = RegionalIndex(tables()[lang], glossary)
+        stored.write(store, index)
+    else:
+        index._source = (lang, weakref.ref(glossary))
     return index
 
 

@@ -10,12 +10,12 @@ level, code, links, tables) skip pairs the aligner is not confident about.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator
 
 from transkit.checks.base import Check, PairContext, Scope, register
 from transkit.diagnostics import Fix, Location, Severity
 from transkit.document import Block, BlockKind, Document, Section, SpanKind, split_table_row
+from transkit.values import frozen
 
 # Pairs below this confidence are too uncertain for content comparisons.
 MIN_CONFIDENCE = 0.35
@@ -352,7 +352,7 @@ def _first_difference(a: list[tuple[int, str]], b: list[tuple[int, str]]) -> tup
 # --------------------------------------------------------------------------- #
 
 
-@dataclass(frozen=True)
+@frozen
 class LinkTarget:
     line: int
     column: int  # 1-based
@@ -508,7 +508,7 @@ class LinkTargets(Check):
 # --------------------------------------------------------------------------- #
 
 
-@dataclass(frozen=True)
+@frozen
 class Table:
     header: int  # line of the header row
     columns: int

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from typing import TextIO
 
 from transkit.diagnostics import Severity
@@ -23,31 +24,47 @@ def use_color(out: TextIO) -> bool:
     return hasattr(out, "isatty") and out.isatty()
 
 
-class _Lines:
-    """Reads each reported file once, for excerpts."""
+_EOL = re.compile(rb"\r\n|\r|\n")
 
-    def __init__(self) -> None:
-        self._cache: dict[str, list[str] | None] = {}
+
+class _Lines:
+    """Each reported file's lines, for excerpts: the bytes the run read (``sources``), else the file.
+
+    The bytes are split once and only the lines shown are decoded. In UTF-8 the
+    bytes \\r and \\n stand for those characters only, so this splits as the
+    decoded text would, and an invalid sequence never reaches past a line end,
+    so a line decodes (with U+FFFD) as it would inside the whole text.
+    """
+
+    def __init__(self, sources: dict[str, bytes] | None = None) -> None:
+        self._sources = sources or {}
+        self._cache: dict[str, list[bytes] | None] = {}
 
     def get(self, path: str, line: int) -> str | None:
         if path not in self._cache:
-            try:
-                import re
-
-                with open(path, "rb") as fh:
-                    text = fh.read().decode("utf-8", errors="replace")
-                self._cache[path] = re.split(r"\r\n|\r|\n", text)
-            except OSError:
-                self._cache[path] = None
+            data = self._sources.get(path)
+            if data is None:
+                try:
+                    with open(path, "rb") as fh:
+                        data = fh.read()
+                except OSError:
+                    pass
+            self._cache[path] = None if data is None else data.split(b"\n") if b"\r" not in data else _EOL.split(data)
         lines = self._cache[path]
         if not lines or not 1 <= line <= len(lines):
             return None
-        return lines[line - 1]
+        return lines[line - 1].decode("utf-8", errors="replace")
 
 
 _SPECIAL = re.compile("[\x00-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\u00ad\ufeff\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
 # East Asian wide and fullwidth ranges, for placing the caret under a CJK line.
-_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]")
+# Compiled on first use: a class this wide costs about 4 ms, which a clean run need not pay.
+_WIDE_CLASS = "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]"
+
+
+@lru_cache(maxsize=None)
+def _wide() -> "re.Pattern[str]":
+    return re.compile(_WIDE_CLASS)
 
 
 def _visible(s: str) -> str:
@@ -86,14 +103,17 @@ def summary_line(summary: dict) -> str:
 
 def render(result, out: TextIO, *, color: bool | None = None, excerpts: bool = True, **_: object) -> None:
     color = use_color(out) if color is None else color
-    lines = _Lines()
+    lines = _Lines(getattr(result, "sources", None))
+    wide = _wide() if excerpts and result.diagnostics else None
+    # A report has thousands of entries: collect the text and write it in batches.
+    buf: list[str] = []
     for d in result.diagnostics:
         loc = f"{d.path}:{d.line}:{d.column}:"
         sev = d.severity
         if color:
-            out.write(f"{_BOLD}{loc}{_RESET} {_COLORS[sev]}{d.code}{_RESET} {_DIM}{d.name}{_RESET} {d.message}\n")
+            buf.append(f"{_BOLD}{loc}{_RESET} {_COLORS[sev]}{d.code}{_RESET} {_DIM}{d.name}{_RESET} {d.message}\n")
         else:
-            out.write(f"{loc} {d.code} {d.name} {d.message}\n")
+            buf.append(f"{loc} {d.code} {d.name} {d.message}\n")
         if excerpts:
             text = lines.get(d.path, d.line)
             if text is not None:
@@ -105,8 +125,13 @@ def render(result, out: TextIO, *, color: bool | None = None, excerpts: bool = T
                     caret_col = d.column
                 shown = _visible(text)
                 prefix = _visible(text[: max(0, caret_col - 1)])
-                width = len(prefix) + len(_WIDE.findall(prefix))
-                out.write(f"    {shown}\n    {' ' * width}^\n")
+                # Wide characters take two columns: removing them counts them in C.
+                width = 2 * len(prefix) - len(wide.sub("", prefix)) if prefix else 0
+                buf.append(f"    {shown}\n    {' ' * width}^\n")
         if d.fix is not None and d.fix.description:
-            out.write(f"    fix: {d.fix.description}\n")
+            buf.append(f"    fix: {d.fix.description}\n")
+        if len(buf) >= 512:
+            out.write("".join(buf))
+            buf.clear()
+    out.write("".join(buf))
     out.write(summary_line(result.summary.to_dict(result.diagnostics)) + "\n")
