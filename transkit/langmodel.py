@@ -982,7 +982,7 @@ class _FixedScores(dict):
 
     __slots__ = ("words",)
 
-    def __init__(self, words: "_Memo", seed: Mapping[str, float] = {}) -> None:  # noqa: B006 - read only
+    def __init__(self, words: dict, seed: Mapping[str, float] = ()) -> None:
         super().__init__(seed)
         self.words = words
 
@@ -1017,7 +1017,7 @@ class _Memo(dict):
 
     __slots__ = ("fn",)
 
-    def __init__(self, fn, seed: Mapping = {}) -> None:  # noqa: B006 - read only
+    def __init__(self, fn, seed: Mapping = ()) -> None:
         super().__init__(seed)
         self.fn = fn
 
