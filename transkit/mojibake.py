@@ -45,7 +45,8 @@ import enum
 import re
 from _thread import _local
 from functools import lru_cache
-from itertools import combinations, product
+from itertools import combinations, product, repeat
+from operator import attrgetter
 from collections import namedtuple
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -222,10 +223,12 @@ def _record_error(exc: UnicodeDecodeError):
     stretches = _tls.spans
     end = exc.end
     stretches.append(exc.object[exc.start : end])
-    return (chr(_PLACEHOLDER_BASE + len(stretches) - 1), end)
+    k = len(stretches) - 1
+    return (_PLACEHOLDERS[k] if k < 256 else chr(_PLACEHOLDER_BASE + k), end)
 
 
 _PLACEHOLDER_BASE = 0xF0000  # plane 15 private use: never produced from the bytes we decode
+_PLACEHOLDERS = [chr(_PLACEHOLDER_BASE + k) for k in range(256)]  # the first ones, made once
 codecs.register_error("transkit-mojibake", _record_error)
 
 
@@ -1487,11 +1490,11 @@ def repair_line(
             c = slots[i] = ranking.char
             choices.append(CharChoice(line_number, i + 1, c, ranking.confidence, ranking))
     text = "".join(slots)
-    damages = []
-    for d in _damages(line, scan):
-        damages.append(d)
-    choices.sort(key=lambda c: c.column)
-    return LineRepair(text, tuple(damages), tuple(choices))
+    choices.sort(key=_COLUMN)
+    return LineRepair(text, tuple(_damages(line, scan)), tuple(choices))
+
+
+_COLUMN = attrgetter("column")
 
 
 def _model_getter(model, lang):
@@ -1545,7 +1548,10 @@ class RepairResult:
     @property
     def unresolved(self) -> int:
         """U+FFFD left in repaired lines (bytes that no candidate could explain)."""
-        return sum(self.text.splitlines()[n - 1].count("\ufffd") for n in self.changed_lines)
+        if "\ufffd" not in self.text:
+            return 0
+        lines = self.text.splitlines()  # once: per changed line it is quadratic on big files
+        return sum(lines[n - 1].count("\ufffd") for n in self.changed_lines)
 
 
 @_value
@@ -1714,7 +1720,7 @@ def _repair_document(doc, masked, protected, lang, model, reference, reference_l
         if not scan.runs and not scan.markers:
             continue
         rep = repair_line(body, model=getter() if _needs_model(scan) else None, lang=lang, line_number=n, scan=scan)
-        damages.extend((n, d) for d in rep.damages)
+        damages.extend(zip(repeat(n), rep.damages))
         if rep.text != body:
             out_lines[n - 1] = rep.text + raw[len(body) :]
             changed.append(n)
