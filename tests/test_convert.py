@@ -680,7 +680,30 @@ def test_boundary_tables_are_cached(tmp_path, monkeypatch):
 
     monkeypatch.setattr(boundaries.BoundaryGuard, "build", classmethod(no_build))
     again = boundaries.BoundaryGuard.for_terms(terms, "zh-Hans")
-    assert again.keeps("计算法律", 1, 3, 0) is first.keeps("计算法律", 1, 3, 0) is False
+    assert first.keeps("计算法律", 1, 3, 0) is False
+    assert again.keeps("计算法律", 1, 3, 0) is False
+    boundaries._stored.cache_clear()
+
+
+def test_verdicts_are_kept_for_the_next_process(tmp_path, monkeypatch):
+    from transkit import boundaries
+
+    monkeypatch.setenv("TRANSKIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("TRANSKIT_NO_CACHE", raising=False)
+    boundaries._stored.cache_clear()
+    text = "新的计算法律和数据\n" * 3
+    first = GlossaryLock(CROSSING, "zh-Hans").lock(text, set())
+    assert list((tmp_path / "boundaries").glob("verdicts-*.pickle"))
+    # A new process: the tables and the verdicts come from the cache, the word model is not needed.
+    boundaries._stored.cache_clear()
+    boundaries.common_words.cache_clear()
+
+    def no_words(script):
+        raise AssertionError("judged again instead of using the stored verdict")
+
+    monkeypatch.setattr(boundaries, "common_words", no_words)
+    assert GlossaryLock(CROSSING, "zh-Hans").lock(text, set()) == first
+    assert "演算法" not in first[1]
     boundaries._stored.cache_clear()
 
 

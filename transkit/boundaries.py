@@ -52,10 +52,12 @@ TERM_FLOOR = -11.0
 MARGIN = 1.0
 # Characters of context on each side of the match.
 CONTEXT = 4
+# Verdicts kept in the user cache per glossary, at most.
+MAX_VERDICTS = 20_000
 MAX_WORD = 4
 _UNKNOWN = -20.0
 _NEG = -1e18
-_FORMAT = 4  # of the cached tables; part of their cache key
+_FORMAT = 5  # of the cached tables; part of their cache key
 _TAIL = itemgetter(slice(-3, None))  # the last character, when it takes three bytes (all common Han do)
 _HEAD = itemgetter(slice(0, 3))
 
@@ -81,8 +83,28 @@ class BoundaryGuard:
         self._left_of = table(self.left)
         self._right_of = table(self.right)
         self._verdicts: dict[tuple[str, int, int, int], bool] = {}
-        # The lock's own memo, keyed by the raw bytes around a match (saves decoding).
-        self.raw_verdicts: dict = {}
+        # The lock's own memo, keyed by the raw bytes around a match (saves decoding),
+        # kept in the user cache beside the tables: a text judged once is not judged
+        # again, and the common words need not be loaded for it.
+        self._raw: dict | None = None
+        self._raw_saved = 0
+        self.verdict_store = None
+
+    @property
+    def raw_verdicts(self) -> dict:
+        if self._raw is None:
+            loaded = _load(self.verdict_store) if self.verdict_store is not None else None
+            self._raw = loaded if isinstance(loaded, dict) else {}
+            self._raw_saved = len(self._raw)
+        return self._raw
+
+    def save_verdicts(self) -> None:
+        """Store the verdicts learnt since loading (up to ``MAX_VERDICTS``; another process may store at the same time: the last one wins)."""
+        raw = self._raw
+        if raw is None or self.verdict_store is None or len(raw) == self._raw_saved or len(raw) > MAX_VERDICTS:
+            return
+        _save(self.verdict_store, raw)
+        self._raw_saved = len(raw)
 
     def __getstate__(self):
         return (self.terms, self.script, self.left, self.right, self.term_scores)
@@ -232,14 +254,15 @@ def common_words(script: str) -> dict[str, float]:
 def _stored(terms: tuple[str, ...], script: str) -> BoundaryGuard:
     from transkit import cache
 
-    key = cache.digest(_version(), str(_FORMAT), script, repr(_model_stamp(script)), repr((WORD_FLOOR, TERM_FLOOR)), "\n".join(terms))
+    if not cache.enabled():
+        return BoundaryGuard.build(terms, script)
+    key = cache.digest(_version(), str(_FORMAT), script, repr(_model_stamp(script)), repr((WORD_FLOOR, TERM_FLOOR, MARGIN, CONTEXT)), "\n".join(terms))
     store = cache.cache_dir() / "boundaries" / f"terms-{key}.pickle"
-    loaded = _load(store) if cache.enabled() else None
-    if isinstance(loaded, BoundaryGuard):
-        return loaded
-    guard = BoundaryGuard.build(terms, script)
-    if cache.enabled():
+    guard = _load(store)
+    if not isinstance(guard, BoundaryGuard):
+        guard = BoundaryGuard.build(terms, script)
         _save(store, guard)
+    guard.verdict_store = store.with_name(f"verdicts-{key}.pickle")
     return guard
 
 

@@ -252,6 +252,7 @@ class GlossaryLock:
             return [(k, s + lo, e + lo) for k, s, e in self._bytes_find()(data[lo:hi])]
 
         changes = _guarded(found, risky, len(data), keeps, refind, lambda s: _utf8_width(data[s]))
+        guard.save_verdicts()
         if not changes:
             return idx, between
         # Splice: only the pieces next to a change are cut again.
