@@ -169,7 +169,7 @@ def test_cli_repair_lists_uncertain_characters(cli, tmp_path):
 
 def test_cli_repair_errors(cli, tmp_path):
     r = cli("repair", str(tmp_path / "missing.md"), cwd=tmp_path)
-    assert r.exit_code == 2 and r.stderr.startswith("transkit: error:") and "not found" in r.stderr
+    assert r.exit_code == 2 and r.stderr.startswith("transkit: error:") and "no such file" in r.stderr
     r = cli("repair", str(tmp_path), cwd=tmp_path)
     assert r.exit_code == 2 and "directory" in r.stderr
     p, _ = _write(tmp_path)

@@ -280,9 +280,10 @@ def _model_stamp(script: str) -> tuple[int, int]:
 
 
 def _load(path):
+    from transkit import stored
+
     try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
+        return stored.read(path)
     except Exception:  # missing, unreadable or from another version: rebuild
         return None
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from transkit.errors import InputError
 from transkit.values import frozen
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -95,18 +94,6 @@ class RepairReport:
         return "\n".join(out) + "\n"
 
 
-def _read(path: Path, what: str) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: {what} not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: {what} is a directory; repair works on one file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read {what}: {exc.strerror}") from None
-    return data.decode("utf-8", errors="surrogateescape")
-
-
 def repair_file(
     path: str | Path,
     config: "Config",
@@ -124,11 +111,11 @@ def repair_file(
     ``check`` nothing is written.
     """
     from transkit import lang as langs
-    from transkit.fsutil import atomic_write
+    from transkit.fsutil import atomic_write, read_input
     from transkit.mojibake import repair_text
 
     path = Path(path)
-    text = _read(path, "file")
+    text = read_input(path, "repair works on one file")
     if lang:
         lang = langs.normalize(lang)
     else:
@@ -138,7 +125,7 @@ def repair_file(
     ref_text = None
     if reference is not None:
         ref_path = Path(reference)
-        ref_text = _read(ref_path, "reference file")
+        ref_text = read_input(ref_path, "--reference takes one file")
         reference_lang = langs.normalize(reference_lang) if reference_lang else (langs.from_path(ref_path.as_posix()) or langs.guess(ref_text).lang)
     lexicon = _glossary_terms(config, lang)
     result = repair_text(text, lang=lang, path=str(path), reference=ref_text, reference_lang=reference_lang, lexicon=lexicon)
