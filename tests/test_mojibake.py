@@ -551,3 +551,25 @@ def test_repeated_damaged_lines_with_protected_spans_are_each_repaired():
 def test_written_lead_characters_are_the_derived_ones():
     # The document gate's Latin lead characters are written out; they must stay what the code pages give.
     assert mojibake.latin_leads() == mojibake._latin_chars()[0]
+
+
+def test_the_script_of_a_damaged_document_of_unknown_language(monkeypatch):
+    from transkit import mojibake as mb
+
+    hant = "本課程的這一部分重點是學習如何建立可在生產環境中使用的應用程式與資料庫。"
+    hans = "本课程的这一部分重点是学习如何建立可在生产环境中使用的应用程序与数据库。"
+    # Damaged lines count with what their lossless repair says, not with their Latin letters.
+    assert mb._guess_from_lines([mb.simulate(hant, "cp1252", lossy=False)]) == "zh-Hant"
+    assert mb._guess_from_lines([mb.simulate(hans, "cp1252", lossy=False)] + ["`code`"]) == "zh-Hans"
+    # A long document is settled by its first lines: the rest is not scanned.
+    scanned = []
+    real_scan = mb.scan_line
+    monkeypatch.setattr(mb, "scan_line", lambda line, **kw: scanned.append(line) or real_scan(line, **kw))
+    lines = [mb.simulate(hant, "cp1252", lossy=False)] * 200
+    assert mb._guess_from_lines(lines) == "zh-Hant"
+    assert 10 <= len(scanned) < 60
+    # Without a clear majority every line is read, and the majority decides.
+    scanned.clear()
+    mixed = [hans, mb.simulate(hant, "cp1252", lossy=False), hant] * 20
+    assert mb._guess_from_lines(mixed) == "zh-Hant"
+    assert len(scanned) == 20

@@ -1735,17 +1735,30 @@ def _needs_model(scan: LineScan) -> bool:
     return False
 
 
-def _guess_from_lines(lines: Sequence[str]) -> str:
-    """The script of a document from its intact characters and its lossless mojibake repaired."""
-    sample = []
+def _guess_from_lines(lines: Sequence[str], *, enough: int = 400) -> str:
+    """The script of a document from its intact characters and its lossless mojibake repaired.
+
+    Lines are read until ``enough`` characters of one script only have been
+    seen with at least four times as many as of the other: a damaged line
+    costs a scan, and a long document settles the question early.
+    """
+    from transkit.script import tables
+
+    t = tables()
+    simp_only, trad_only = t.simplified_only_any, t.traditional_only_any
+    simp = trad = 0
     for line in lines:
-        if not looks_damaged(line):
-            sample.append(line)
+        if line.isascii():
             continue
-        scan = scan_line(line)
-        for r in scan.runs:
-            sample.extend(p for p in r.pieces if isinstance(p, str))
-    return guess_script("".join(sample))
+        if looks_damaged(line):
+            sample = "".join(p for r in scan_line(line).runs for p in r.pieces if p.__class__ is str)
+        else:
+            sample = line
+        simp += sum(1 for c in sample if c in simp_only)
+        trad += sum(1 for c in sample if c in trad_only)
+        if simp + trad >= enough and (trad >= 4 * simp or simp >= 4 * trad):
+            break
+    return "zh-Hant" if trad > simp else "zh-Hans"
 
 
 def _prepare_model(model, lang, reference, reference_lang, lexicon):
