@@ -501,6 +501,20 @@ def test_mine_finds_parenthesized_and_positional_pairs():
     assert ("Supervised fine-tuning", "监督微调") in found
 
 
+def test_mine_reads_a_long_han_line_once():
+    # A 中文（English） match starts where a run of Han characters starts, never
+    # inside it: tried from every character, a long line without parentheses
+    # was rescanned to its end each time (a 32,000-character line took 20 s).
+    zh_then_en = gl._mining_patterns()[0]
+    assert zh_then_en.search("用监督微调（SFT）", 1) is None
+    assert zh_then_en.search("用 监督微调（SFT）").group(1, 2) == ("监督微调", "SFT")
+    assert zh_then_en.search("-监督微调（SFT）").group(1) == "监督微调"
+    line = "模型" * 20000 + "，监督微调（SFT）"
+    tgt = Document.from_text(f"# 标题\n\n{line}\n", "zh.md", "zh-Hans")
+    src = Document.from_text("# Title\n\nText.\n", "en.md", "en")
+    assert ("SFT", "监督微调") in {(s.en, s.rendering) for s in gl.mine(src, tgt, "zh-Hans")}
+
+
 def test_suggestions_toml_is_a_valid_glossary_and_skips_known_terms(g):
     src = Document.from_text(EN.replace("Quantization", "RAG"), "en.md", "en")
     tgt = Document.from_text(ZH.replace("量化", "检索增强生成"), "zh.md", "zh-Hans")

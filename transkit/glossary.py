@@ -1473,7 +1473,9 @@ _LATIN_TERM = r"[A-Za-z][A-Za-z0-9.+/&'’ -]{0,60}[A-Za-z0-9+)]|[A-Za-z]"
 @lru_cache(maxsize=1)
 def _mining_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """The term-mining patterns, compiled on first use: their Han ranges cost milliseconds to compile."""
-    zh_then_en = re.compile(r"([\u3400-\u9fff][\u3400-\u9fff·\-]*)\s*[（(]\s*(" + _LATIN_TERM + r")\s*[）)]")
+    # A match starts where a Han run starts: tried inside the run too, it would
+    # rescan the run's rest from every character (quadratic on a long line).
+    zh_then_en = re.compile(r"(?<![\u3400-\u9fff])([\u3400-\u9fff][\u3400-\u9fff·\-]*)\s*[（(]\s*(" + _LATIN_TERM + r")\s*[）)]")
     en_then_zh = re.compile(r"(?<![A-Za-z0-9])(" + _LATIN_TERM + r")\s*[（(]\s*([\u3400-\u9fff][\u3400-\u9fff·]{0,15})\s*[）)]")
     bold_lead = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?\*\*([^*]+?)\*\*")
     return zh_then_en, en_then_zh, bold_lead
