@@ -44,8 +44,8 @@ class CLIResult:
         return f"<exit {self.exit_code}\nstdout:\n{self.stdout}\nstderr:\n{self.stderr}>"
 
 
-def run_cli(*args: str, cwd: Path | str | None = None, input: str | None = None, env: dict | None = None) -> CLIResult:
-    """Run ``python -m transkit ARGS`` as a user would: a whole process."""
+def run_cli(*args: str, cwd: Path | str | None = None, input: str | None = None, env: dict | None = None, timeout: float = 300) -> CLIResult:
+    """Run ``python -m transkit ARGS`` as a user would: a whole process (killed after ``timeout`` seconds)."""
     full_env = {**os.environ, "NO_COLOR": "1", "TRANSKIT_NO_CACHE": "1", **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "transkit", *args],
@@ -55,7 +55,7 @@ def run_cli(*args: str, cwd: Path | str | None = None, input: str | None = None,
         text=True,
         encoding="utf-8",
         env=full_env,
-        timeout=300,
+        timeout=timeout,
     )
     return CLIResult(proc)
 

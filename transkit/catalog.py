@@ -131,14 +131,14 @@ class Unit:
 
 _BULLET = re.compile(r"^([ \t]*)([-+*]|\d{1,9}[.)])([ \t]+|$)")
 _ATX = re.compile(r"^( {0,3}#{1,6})(?:([ \t]+)(.*?))?([ \t]+#+)?([ \t]*)$")
-_HEADING_ID = re.compile(r"[ \t]*\{#[^}]*\}$")
+_HEADING_ID = re.compile(r"(?<![ \t])[ \t]*\{#[^{}]*\}$")
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)+")
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.)*)\](?:\((?:[^()\s]|\([^()]*\))*(?:[ \t]+(?:\"[^\"]*\"|'[^']*'))?[ \t]*\)|\[[^\]]*\])")
 _LINK_SHELL = re.compile(r"\[\s*\]\([^)]*\)|\[\s*\]\[[^\]]*\]|[\[\]]|<br\s*/?>")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_NON_PROSE = re.compile(r"(`+).*?\1|\]\([^)]*\)|\]\[[^\]]*\]|<[^>\n]*>|https?://\S+|www\.\S+|&[A-Za-z]+;|&#\d+;")
+_NON_PROSE = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)|\]\([^)]*\)|\]\[[^\]]*\]|<[^<>\n]*>|https?://\S+|www\.\S+|&[A-Za-z]+;|&#\d+;")
 _YAML_PAIR = re.compile(r"^([A-Za-z0-9_][\w.-]*)[ \t]*:[ \t]+(.*?)[ \t]*$")
 _TOML_PAIR = re.compile(r"^([A-Za-z0-9_][\w.-]*)[ \t]*=[ \t]*(\"(?:[^\"\\]|\\.)*\"|'[^']*')[ \t]*$")
 

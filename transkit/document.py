@@ -160,7 +160,7 @@ _TOML_KEY = re.compile(r"^([ \t]*)([A-Za-z0-9_.\-\"']+?)([ \t]*)=")
 _NUMBER = (r"^(?:(\d+(?:\.\d+)*)(\.|、|\)|：|:)?[ \t]+|(\d+(?:\.\d+)*)([.、])(?=\S)|(第[一二三四五六七八九十百零〇\d]+[章节節部篇])[ \t、：:]*)")
 # First characters that may open a block other than a paragraph (with "|" anywhere for tables).
 _BLOCK_START = frozenset("#=-*_<>+0123456789[`~")
-_HEADING_ID = re.compile(r"[ \t]*\{#[^}]*\}[ \t]*$")
+_HEADING_ID = re.compile(r"(?<![ \t])[ \t]*\{#[^{}]*\}[ \t]*$")
 
 # Inline patterns; columns are code points inside one line.
 # What may open an inline span: ` < [ ] ! @ "://" "www." "{#". Written as one class
@@ -170,14 +170,13 @@ _INLINE_TRIGGER = re.compile(r"[`<\[\]!@:w{](?:(?<=[`<\[\]!@])|(?<=:)//|(?<=w)ww
 _BACKTICKS = re.compile(r"`+")
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\s<>]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>")
-_COMMENT = re.compile(r"<!--.*?-->")
 # A URL starts at a word boundary: the word character before its first letter is
 # ruled out by a lookbehind after that letter, so every branch begins with a
 # literal and the search skips ahead in C (a leading \b makes it try every position).
 _BARE_URL = re.compile(r"h(?<!\wh)ttps?://[!-~]+|f(?<!\wf)tp://[!-~]+|w(?<!\ww)ww\.[!-~]+")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b")
 _URL_TRAILING = ".,:;!?*_~'\""
-_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
+_FOOTNOTE = re.compile(r"\[\^[^\[\]\s]+\]")
 _DEST_PLAIN = re.compile(r"[^ \t()\\]*")
 
 
@@ -230,7 +229,8 @@ def is_emoji(ch: str) -> bool:
 
 
 _MARKUP = re.compile(r"(\*\*|__|~~|`+)")
-_LINK_TEXT = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# No bracket inside a link text or destination: a line of "[" or "[a](" is read once.
+_LINK_TEXT = re.compile(r"!?\[([^\[\]]*)\]\([^)\[\]]*\)")
 
 
 def plain_heading(text: str) -> str:
@@ -369,9 +369,16 @@ def inline_spans(body: str, line: int) -> list[Span]:
             k += 1
     # 2. Comments, autolinks and raw HTML tags.
     if "<" in body:
-        for m in _COMMENT.finditer(body):
-            if _free(taken, m.start(), m.end()):
-                add(m.start(), m.end(), SpanKind.HTML_COMMENT)
+        # ``<!--`` ... ``-->`` by hand: once no ``-->`` follows, no later ``<!--``
+        # closes either (a regular expression would rescan the rest from each).
+        i = body.find("<!--")
+        while i >= 0:
+            j = body.find("-->", i + 4)
+            if j < 0:
+                break
+            if _free(taken, i, j + 3):
+                add(i, j + 3, SpanKind.HTML_COMMENT)
+            i = body.find("<!--", j + 3)
         for m in _AUTOLINK.finditer(body):
             if _free(taken, m.start(), m.end()):
                 add(m.start(), m.end(), SpanKind.AUTOLINK)
@@ -724,7 +731,7 @@ class _Scanner:
                 para_start = None
 
         def close_item(end: int) -> None:
-            nonlocal item_start, list_indent
+            nonlocal item_start
             if item_start is not None:
                 # trailing blank lines are not part of the item
                 while end > item_start and not self.bodies[end].strip():

@@ -872,7 +872,9 @@ def _cjk_whole_line(line: str, prefer: str | None) -> _Run | None:
     return None
 
 
-_CJK_RUN = re.compile(r"[^\x00-\x20]*[^\x00-\x7f][^\x00-\x20]*")
+# Starting only where a run of non-space characters starts: tried inside one, a
+# long ASCII run would be rescanned from every character.
+_CJK_RUN = re.compile(r"(?<![^\x00-\x20])[^\x00-\x20]*[^\x00-\x7f][^\x00-\x20]*")
 
 
 def _han(ch: str) -> bool:

@@ -20,7 +20,8 @@ from transkit.document import BlockKind, Document
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _LIST_MARKER = re.compile(r"^\s*(?:>\s*)*(?:[-+*]|\d{1,9}[.)])?\s*(?:\[[ xX]\]\s*)?")
 _MARKUP = re.compile(r"[*_~#|>`\[\]!]+")
-_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*\)|!?\[([^\]]*)\]\[[^\]]*\]")
+# Link texts and labels hold no bracket: a line of "[" is then read once.
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\(\s*\)|!?\[([^\[\]]*)\]\[[^\[\]]*\]")
 # BMP ideographs only: a class reaching into the supplementary planes costs ~4 ms to
 # compile at every start, and a line of rare extension-B characters alone is not English.
 _HAN_FAST = re.compile("[\u3400-\u9fff\uf900-\ufaff]")

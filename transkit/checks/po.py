@@ -206,7 +206,9 @@ class PoNewlineMismatch(CatalogCheck):
                         yield self.diagnostic(ctx, line, col, f"{which} {where} with a newline but the other does not")
 
 
-_CODE = re.compile(r"(`+)(.+?)\1")
+# A code span opens and closes on whole backtick runs of the same length
+# (CommonMark); anchored on whole runs, a long run of backticks is read once.
+_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _DEST = re.compile(r"\]\(\s*(<[^>]*>|[^\s)]+)")
 _URL = re.compile(r"(?:https?|ftp)://[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
 

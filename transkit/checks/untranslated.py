@@ -25,7 +25,7 @@ from transkit.document import BlockKind, Document, Section, is_han, split_table_
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _SKIP_KINDS = frozenset({BlockKind.CODE, BlockKind.FRONT_MATTER, BlockKind.HTML, BlockKind.REFERENCE, BlockKind.TABLE_DELIMITER, BlockKind.THEMATIC_BREAK, BlockKind.HEADING})
 # Text kept in English on purpose: bold or italic titles, link texts, quoted titles.
-_KEPT = re.compile(r"\*\*[^*]+\*\*|__[^_]+__|(?<![\w*])\*[^*\s][^*]*\*|\[[^\]]*\]|“[^”]*”|\"[^\"]*\"|《[^》]*》|「[^」]*」|『[^』]*』")
+_KEPT = re.compile(r"\*\*[^*]+\*\*|__[^_]+__|(?<![\w*])\*[^*\s][^*]*\*|\[[^\[\]]*\]|“[^“”]*”|\"[^\"]*\"|《[^《》]*》|「[^「」]*」|『[^『』]*』")
 # A run of Latin text: words joined by spaces and light punctuation, no Han inside.
 _RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*(?:[ \t,;:()/&.'’\-]+[A-Za-z0-9][A-Za-z0-9'’\-]*)*")
 _MARKERS = re.compile(r"^\s*(?:>\s*)*(?:[-+*]|\d{1,9}[.)])?\s*(?:\[[ xX]\]\s*)?")
