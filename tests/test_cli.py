@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import LOCALES, ROOT, run_cli
+from conftest import run_cli
 
 
 def test_check_locales_is_clean():

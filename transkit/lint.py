@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from transkit import lang as langs
-from transkit.checks import Check, Scope, select
+from transkit.checks import Check, Scope
 from transkit.checks.base import FileContext, PairContext, ProjectContext
 from transkit.config import Config
 from transkit.diagnostics import Diagnostic, Fix, Location, Severity, Summary
