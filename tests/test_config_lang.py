@@ -110,3 +110,10 @@ def test_per_file_ignores_and_check_options(tmp_path):
 def test_opencc_default_is_taiwan_phrasing():
     assert Config().opencc_for("zh-Hant") == "s2twp"
     assert Config().opencc_for("zh-HK") == "s2hk"
+
+
+def test_toml_nested_too_deeply_is_a_config_error(tmp_path):
+    p = tmp_path / "transkit.toml"
+    p.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="invalid TOML: arrays or tables nested too deeply"):
+        load_config(tmp_path)

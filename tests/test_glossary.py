@@ -112,6 +112,10 @@ def test_load_parses_every_field(g):
         ('[[term]]\nen = "x"\nzh-Hans = "甲"\nvariants = [1]\n', "term 'x': variants: expected a list of strings"),
         ('title = "mine"\n', "unknown top-level key 'title'"),
         ('[[term]\n', "invalid TOML"),
+        ('x = ' + '[' * 5000 + ']' * 5000 + '\n', "invalid TOML: arrays or tables nested too deeply"),
+        ('[[term]]\nen = "' + 'a' * 201 + '"\nzh-Hans = "甲"\n', "term #1: en: 201 characters: a term is at most 200"),
+        ('[[term]]\nen = "x"\nzh-Hant = "' + '字' * 300 + '"\n', "term 'x': zh-Hant: 300 characters"),
+        ('[[term]]\nen = "x"\nzh-Hans = "甲"\nforbidden.zh-Hans = ["' + '乙' * 201 + '"]\n', "term 'x': forbidden.zh-Hans: 201 characters"),
     ],
 )
 def test_validation_errors_name_the_file_the_term_and_the_key(tmp_path, body, needle):
@@ -429,6 +433,28 @@ def test_tbx_written_by_translate_toolkit_imports(tmp_path):
     path.write_bytes(bytes(store))
     terms = gl.import_file(path)
     assert [(t.en, t.forms) for t in terms] == [("vector database", {"zh-Hant": "向量資料庫"})]
+
+
+def test_tbx_declared_in_a_multibyte_encoding_imports():
+    # expat reads only UTF-8, UTF-16, Latin-1 and ASCII itself.
+    tbx = (
+        '<?xml version="1.0" encoding="GBK"?>\n<martif type="TBX-Basic"><text><body><termEntry>'
+        '<langSet xml:lang="en"><tig><term>vector database</term></tig></langSet>'
+        '<langSet xml:lang="zh-CN"><tig><term>向量数据库</term></tig></langSet></termEntry></body></text></martif>\n'
+    )
+    (term,) = gl.from_tbx(tbx.encode("gbk"), "t.tbx")
+    assert (term.en, term.forms) == ("vector database", {"zh-Hans": "向量数据库"})
+    with pytest.raises(GlossaryError, match=r"t.tbx: unknown encoding 'X-KLINGON' in the XML declaration"):
+        gl.from_tbx(tbx.replace("GBK", "X-KLINGON").encode("utf-8"), "t.tbx")
+    with pytest.raises(GlossaryError, match=r"t.tbx: not Big5 as declared"):
+        gl.from_tbx(tbx.replace("GBK", "Big5").replace("向量数据库", "X").encode("ascii").replace(b"X", b"\x80\x80"), "t.tbx")
+
+
+def test_broken_csv_is_a_glossary_error_and_classic_mac_lines_are_read():
+    with pytest.raises(GlossaryError, match=r"g.csv: not a CSV file: field larger than field limit"):
+        gl.from_csv("en,zh-Hant\n" + "a" * 200_000 + ",乙\n", "g.csv")
+    (term,) = gl.from_csv("en,zh-Hant\rvector database,向量資料庫\r", "g.csv")
+    assert term.forms == {"zh-Hant": "向量資料庫"}
 
 
 def test_csv_with_region_tags_imports():

@@ -179,7 +179,7 @@ def find_config(start: Path) -> Path | None:
                 with p.open("rb") as fh:
                     if "transkit" in tomllib.load(fh).get("tool", {}):
                         return p
-            except (tomllib.TOMLDecodeError, OSError):
+            except (tomllib.TOMLDecodeError, RecursionError, OSError):
                 continue
     return None
 
@@ -202,6 +202,8 @@ def load_config(start: Path | str = ".", explicit: Path | str | None = None) -> 
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     if path.name == "pyproject.toml":

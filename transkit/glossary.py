@@ -42,6 +42,10 @@ if TYPE_CHECKING:  # pragma: no cover
 # zh-HK form simply has no opinion about Hong Kong files.
 LOCALES = ("zh-Hans", "zh-Hant", "zh-HK")
 
+# A term, a variant or a rendering longer than this is not a term (and the
+# matcher's automaton is not made for strings of hundreds of thousands of bytes).
+MAX_TERM_LENGTH = 200
+
 _TERM_KEYS = (
     "en",
     "variants",
@@ -338,9 +342,15 @@ def _string_list(value, where: str) -> tuple[str, ...]:
         v2 = v.strip()
         if not v2:
             raise GlossaryError(f"{where}: empty string")
+        _check_length(v2, where)
         if v2 not in out:
             out.append(v2)
     return tuple(out)
+
+
+def _check_length(value: str, where: str) -> None:
+    if len(value) > MAX_TERM_LENGTH:
+        raise GlossaryError(f"{where}: {len(value)} characters: a term is at most {MAX_TERM_LENGTH}")
 
 
 def parse_term(data: dict, path: str, number: int) -> Term:
@@ -354,6 +364,7 @@ def parse_term(data: dict, path: str, number: int) -> Term:
     if not isinstance(en, str) or not en.strip():
         raise GlossaryError(f"{path}: term #{number}: en: required, a non-empty string")
     en = en.strip()
+    _check_length(en, f"{path}: term #{number}: en")
     variants = _string_list(data.get("variants", []), f"{where}: variants")
     forms: dict[str, str] = {}
     for loc in LOCALES:
@@ -362,6 +373,7 @@ def parse_term(data: dict, path: str, number: int) -> Term:
             if not isinstance(v, str) or not v.strip():
                 raise GlossaryError(f"{where}: {loc}: expected a non-empty string (the preferred rendering)")
             forms[loc] = v.strip()
+            _check_length(forms[loc], f"{where}: {loc}")
     tables: dict[str, dict[str, tuple[str, ...]]] = {}
     for name_ in ("allowed", "forbidden"):
         raw = data.get(name_, {})
@@ -417,6 +429,8 @@ def parse_text(text: str, path: str = "<glossary>") -> list[Term]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise GlossaryError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise GlossaryError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
     for key in data:
         if key != "term":
             raise GlossaryError(f"{path}: unknown top-level key {key!r} (a glossary is a list of [[term]] tables)")
@@ -1188,7 +1202,12 @@ def from_csv(text: str, path: str = "<csv>") -> list[Term]:
     import csv
     import io
 
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # classic Mac line endings
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    except csv.Error as exc:
+        raise GlossaryError(f"{path}: not a CSV file: {exc}") from None
     if not rows:
         raise GlossaryError(f"{path}: empty CSV file")
     header = [h.strip() for h in rows[0]]
@@ -1315,6 +1334,34 @@ def to_tbx(terms: Iterable[Term], title: str = "transkit glossary") -> str:
     return "\n".join(out)
 
 
+_XML_DECL = re.compile(rb"""\A(\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["'][^>]*\?>""")
+
+
+def _xml_in_utf8(raw: bytes, path: str) -> bytes:
+    """``raw`` with an encoding declaration expat cannot read (GBK, Big5, ...) decoded here.
+
+    expat reads UTF-8, UTF-16, Latin-1 and ASCII itself and refuses multi-byte
+    encodings; those are decoded with Python's codecs and the declaration dropped.
+    """
+    import codecs
+
+    m = _XML_DECL.match(raw)
+    if not m:
+        return raw
+    name = m.group(2).decode("ascii")
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        raise GlossaryError(f"{path}: unknown encoding {name!r} in the XML declaration") from None
+    if codec in ("utf-8", "utf-16", "utf-16-le", "utf-16-be", "latin-1", "iso8859-1", "ascii"):
+        return raw
+    try:
+        text = raw[m.end() :].decode(codec)
+    except UnicodeDecodeError as exc:
+        raise GlossaryError(f"{path}: not {name} as declared (byte {m.end() + exc.start})") from None
+    return text.encode("utf-8")
+
+
 def from_tbx(data: bytes | str, path: str = "<tbx>") -> list[Term]:
     """Terms from a TBX file (TBX-Basic or TBX v3 ``tbx`` root, with ``tig`` or ``ntig``)."""
     import xml.etree.ElementTree as ET
@@ -1324,7 +1371,7 @@ def from_tbx(data: bytes | str, path: str = "<tbx>") -> list[Term]:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     # DOCTYPE declarations are legal TBX; ElementTree ignores them and never fetches DTDs.
     try:
-        root = ET.fromstring(raw)
+        root = ET.fromstring(_xml_in_utf8(raw, path))
     except ET.ParseError as exc:
         raise GlossaryError(f"{path}: not well-formed XML: {exc}") from None
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
