@@ -15,6 +15,7 @@ import click
 
 from transkit import __version__
 from transkit.errors import TranskitError
+from transkit.fsutil import output_stream
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 from transkit.commands import FAIL_ON, REPORT_FORMATS
@@ -36,12 +37,6 @@ def _config(path: Path, config_file: str | None):
     from transkit.config import load_config
 
     return load_config(path, explicit=config_file)
-
-
-def _open_output(output: str | None):
-    if output in (None, "-"):
-        return sys.stdout, False
-    return open(output, "w", encoding="utf-8", newline="\n"), True
 
 
 _common_options = [
@@ -391,8 +386,7 @@ def align(source, translations, fmt, output, source_lang, lang, jobs, config_fil
     src = load_document(source, source_lang)
     targets = [load_document(t, lang) for t in translations]
     alignments = align_many(src, targets, resources=resources)
-    out, close = _open_output(output)
-    try:
+    with output_stream(output) as out:
         if fmt == "json":
             out.write(json.dumps(alignments_to_dict(alignments), ensure_ascii=False, indent=2) + "\n")
         elif fmt == "html":
@@ -407,9 +401,6 @@ def align(source, translations, fmt, output, source_lang, lang, jobs, config_fil
             render_alignment(alignments, out, findings)
         else:
             out.write(alignments_to_text(alignments))
-    finally:
-        if close:
-            out.close()
     return 0
 
 
@@ -425,17 +416,13 @@ def _align_tree(source, translations, fmt, output, source_lang, lang, config, jo
     if fmt == "html":
         raise TranskitError("--format html takes files, not directories (align one file and its translations)")
     entries = align_tree(source, list(translations), config=config, source_lang=source_lang, lang=lang, jobs=jobs, want=(fmt,))
-    out, close = _open_output(output)
-    try:
+    with output_stream(output) as out:
         if fmt == "json":
             # One compact line per file: trees are large, and the C encoder only runs without indent.
             rows = ",\n".join(json.dumps(e.data, ensure_ascii=False, separators=(",", ":")) for e in entries)
             out.write('{"files": [\n' + rows + "\n]}\n")
         else:
             out.write("\n".join(e.text for e in entries))
-    finally:
-        if close:
-            out.close()
     return 0
 
 
@@ -468,12 +455,8 @@ def drift(files, fmt, output, fail_on, record, acks, lock_file, changed_only, co
     report = run_drift(config, sets, lock_path=Path(lock_file) if lock_file else None, record=record, acks=list(acks))
     if record or acks:
         click.echo(f"transkit: {report.recorded} section{'s' if report.recorded != 1 else ''} written to {report.lock_path}", err=True)
-    out, close = _open_output(output)
-    try:
+    with output_stream(output) as out:
         render(report, out, fmt=fmt)
-    finally:
-        if close:
-            out.close()
     return 1 if report.fails(statuses) else 0
 
 

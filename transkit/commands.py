@@ -9,7 +9,6 @@ test holds the two definitions to each other.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from transkit.errors import TranskitError
@@ -122,12 +121,11 @@ def selectors(values, option: str) -> list[str]:
 def report(result, fmt: str, output: str | None, fail_on) -> int:
     from transkit.report import get
 
+    from transkit.fsutil import output_stream
+
     render = get(fmt)
-    if output in (None, "-"):
-        render(result, sys.stdout)
-    else:
-        with open(output, "w", encoding="utf-8", newline="\n") as out:
-            render(result, out)
+    with output_stream(output) as out:
+        render(result, out)
     return 1 if result.fails(fail_on) else 0
 
 

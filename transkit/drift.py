@@ -823,6 +823,8 @@ class Lock:
             raise DriftError(f"{path}: cannot read the lock file: {exc}") from None
         except json.JSONDecodeError as exc:
             raise DriftError(f"{path}:{exc.lineno}: the lock file is not valid JSON ({exc.msg}); resolve it or delete it") from None
+        except RecursionError:
+            raise DriftError(f"{path}: not a transkit lock file (arrays nested too deeply)") from None
         if not isinstance(data, dict) or not isinstance(data.get("drift", {}), dict):
             raise DriftError(f"{path}: not a transkit lock file")
         if data.get("transkit-lock", LOCK_VERSION) != LOCK_VERSION:

@@ -24,5 +24,9 @@ class InputError(TranskitError):
     """An input path is missing or cannot be read."""
 
 
+class OutputError(TranskitError):
+    """An output path cannot be written (missing directory, a directory, no permission)."""
+
+
 class ConflictError(TranskitError):
     """A file still holds unresolved merge conflict markers."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -13,17 +15,32 @@ def atomic_write(path: str | Path, data: bytes) -> None:
 
     The bytes go to a temporary file in the same directory, are flushed to disk,
     and the temporary file is renamed over the target. An existing file's
-    permission bits are kept.
+    permission bits are kept, and a symbolic link is written through (its
+    target is replaced, the link stays). A path that cannot be written is an
+    :class:`~transkit.errors.OutputError`; the target is then untouched.
     """
+    from transkit.errors import OutputError
+
+    if not str(path):
+        raise OutputError("empty output path")
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory")
+    directory = path.parent
+    if not directory.is_dir():
+        raise OutputError(f"{path}: no such directory: {directory}")
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -31,12 +48,31 @@ def atomic_write(path: str | Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
         raise
+
+
+@contextmanager
+def output_stream(output: str | Path | None):
+    """A text stream for a report: stdout for ``None`` or ``-``, else ``output`` written atomically.
+
+    The report is collected and written when the block ends without an
+    error, so a failed run never leaves half a report behind.
+    """
+    if output is None or str(output) == "-":
+        yield sys.stdout
+        return
+    import io
+
+    buf = io.StringIO(newline="\n")
+    yield buf
+    atomic_write(output, buf.getvalue().encode("utf-8", errors="surrogateescape"))
 
 
 def read_text_lossless(path: str | Path) -> str:

@@ -135,6 +135,8 @@ class LockFile:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{exc.lineno}: the lock file is not valid JSON ({exc.msg}); resolve it or delete it") from None
+        except RecursionError:
+            raise InputError(f"{path}: not a transkit lock file (arrays nested too deeply)") from None
         if not isinstance(data, dict) or not isinstance(data.get("sync", {}), dict):
             raise InputError(f"{path}: not a transkit lock file")
         version = data.get("transkit-lock", LOCK_FORMAT)
