@@ -79,6 +79,15 @@ def test_crlf_and_bom_are_read():
     assert r.catalog.entries[0].msgstr == "甲"
 
 
+
+def test_classic_mac_line_endings_are_read():
+    # Read with LF alone, a CR-only catalog was one comment line: no entries, and
+    # `po update` in place then dropped every translation.
+    text = '# comment\rmsgid ""\rmsgstr "Language: zh_Hant\\n"\r\rmsgid "a"\rmsgstr "甲"\r\rmsgid "b"\rmsgstr "乙"\r'
+    r = pofile.parse(text)
+    assert r.problems == ()
+    assert [(e.msgid, e.msgstr, e.msgid_line) for e in r.catalog.entries] == [("a", "甲", 5), ("b", "乙", 8)]
+
 @pytest.mark.parametrize(
     "text,line,column,fragment",
     [

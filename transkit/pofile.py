@@ -321,6 +321,10 @@ def parse(text: str) -> ParseResult:
 
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" in text:
+        # CRLF and classic Mac CR endings read as LF (read with LF alone, a CR-only
+        # file is one comment line: no entries, and an update would drop them all).
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     size = len(text)
     pos = 0
     n = 1
