@@ -19,6 +19,7 @@ COMMANDS = {
     "convert": ["convert", HANS, "--to", "zh-Hant", "-o"],
     "align": ["align", EN, HANS, "-o"],
     "glossary export": ["glossary", "export", "-o"],
+    "repair": ["repair", HANS, "-o"],
 }
 
 
@@ -33,9 +34,9 @@ def test_bad_output_paths_are_one_line_errors(tmp_path, name):
         assert res.exit_code == 2, res
         assert res.stderr.startswith("transkit: error: ") and message in res.stderr, res
         assert len(res.stderr.strip().splitlines()) == 1, res
-    # An empty -o is stdout for some commands, an error for others; never a traceback.
+    # An empty -o is refused by every command (it once meant stdout for one, in place for another).
     res = run_cli(*COMMANDS[name], "", cwd=tmp_path)
-    assert res.exit_code in (0, 1) or (res.exit_code == 2 and res.stderr.startswith("transkit: error: ") and len(res.stderr.splitlines()) == 1), res
+    assert res.exit_code == 2 and "empty" in res.stderr and "Traceback" not in res.stderr, res
     assert sorted(os.listdir(tmp_path)) == ["adir"]  # no temporary file left behind
     assert os.listdir(tmp_path / "adir") == []
 

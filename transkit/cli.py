@@ -33,6 +33,13 @@ def _selectors(values: tuple[str, ...] | None, option: str) -> list[str]:
     return selectors(values, option)
 
 
+def _output_path(ctx, param, value):
+    """``-o``: an empty path is refused (it must not mean stdout for one command and in place for another)."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("an empty path; give a file name, or - for stdout where the command allows it")
+    return value
+
+
 def _config(path: Path, config_file: str | None):
     from transkit.config import load_config
 
@@ -43,7 +50,7 @@ _common_options = [
     click.option("--select", multiple=True, metavar="CODES", help="Only these checks: codes, prefixes (TK4) or names, comma-separated."),
     click.option("--ignore", multiple=True, metavar="CODES", help="Skip these checks (added to the config's ignore list)."),
     click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True, help="Report format."),
-    click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout."),
+    click.option("-o", "--output", callback=_output_path, metavar="FILE", help="Write the report to FILE instead of stdout."),
     click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest severity that makes the exit code 1 [config: fail-on, default warning]."),
     click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one."),
     click.option("--no-cache", is_flag=True, help="Do not read or write the result cache."),
@@ -147,7 +154,7 @@ def explain(code) -> int:
 @click.option("--opencc", "opencc_config", metavar="CONFIG", help="OpenCC configuration: s2twp, s2tw, s2t, s2hk, tw2sp ... [config: opencc.<lang>; default s2twp for zh-Hant].")
 @click.option("--glossary", "glossaries", multiple=True, metavar="FILE", help="Another glossary whose terms are locked (added to the configured ones); repeatable.")
 @click.option("--explain", is_flag=True, help="Print the review list: every character with several possible targets (干/乾/幹 ...), where and how it was converted.")
-@click.option("-o", "--output", metavar="OUT", help="Write the conversion to OUT instead of stdout.")
+@click.option("-o", "--output", callback=_output_path, metavar="OUT", help="Write the conversion to OUT instead of stdout.")
 @click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
 def convert(file, to_lang, from_lang, opencc_config, glossaries, explain, output, config_file) -> int:
     """Convert a Markdown FILE between Chinese scripts; only prose changes.
@@ -238,7 +245,7 @@ def glossary_validate(files, config_file) -> int:
 @glossary.command("export")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "toml"]), default="tbx", show_default=True, help="TBX-Basic, CSV (en, zh-Hans, zh-Hant ... columns) or TOML.")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option("-o", "--output", callback=_output_path, metavar="FILE", help="Write to FILE instead of stdout.")
 @click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
 def glossary_export(files, fmt, output, config_file) -> int:
     """Export the merged glossary (or FILES) for Weblate, Crowdin or a spreadsheet."""
@@ -255,7 +262,7 @@ def glossary_export(files, fmt, output, config_file) -> int:
 
 @glossary.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("-o", "--output", metavar="OUT.toml", help="Write the TOML glossary to OUT.toml instead of stdout.")
+@click.option("-o", "--output", callback=_output_path, metavar="OUT.toml", help="Write the TOML glossary to OUT.toml instead of stdout.")
 def glossary_import(file, output) -> int:
     """Convert a TBX or CSV glossary into transkit's TOML format."""
     from transkit.fsutil import atomic_write
@@ -312,7 +319,7 @@ def glossary_suggest(source, translation, lang, include_known, config_file) -> i
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("-o", "--output", metavar="OUT", help="Write the repaired text to OUT ('-' for stdout) instead of repairing FILE in place.")
+@click.option("-o", "--output", callback=_output_path, metavar="OUT", help="Write the repaired text to OUT ('-' for stdout) instead of repairing FILE in place.")
 @click.option("--reference", type=click.Path(path_type=Path), metavar="FILE", help="An aligned counterpart (the zh-Hans original of a zh-Hant file ...): its words are preferred where bytes were lost.")
 @click.option("--lang", metavar="LANG", help="Language of FILE [default: from the path, else guessed from the repaired text].")
 @click.option("--reference-lang", metavar="LANG", help="Language of --reference [default: from the path, else guessed].")
@@ -363,7 +370,7 @@ def repair(file, output, reference, lang, reference_lang, fmt, check, min_confid
 @click.argument("source", type=click.Path(path_type=Path))
 @click.argument("translations", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True, help="Output format; html is a side-by-side page with findings.")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option("-o", "--output", callback=_output_path, metavar="FILE", help="Write to FILE instead of stdout.")
 @click.option("--source-lang", metavar="LANG", help="Language of SOURCE [default: from the path, else guessed].")
 @click.option("--lang", metavar="LANG", help="Language of every TRANSLATION [default: from each path, else guessed].")
 @click.option("--jobs", type=click.IntRange(min=0), metavar="N", help="Worker processes for directories (0: one per core) [config: jobs].")
@@ -432,7 +439,7 @@ def _align_tree(source, translations, fmt, output, source_lang, lang, config, jo
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "markdown"]), default="text", show_default=True, help="Report format (markdown: a pull-request comment).")
-@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@click.option("-o", "--output", callback=_output_path, metavar="FILE", help="Write the report to FILE instead of stdout.")
 @click.option("--fail-on", metavar="STATUSES", help="Statuses that make the exit code 1, comma-separated: outdated, missing, extra, untranslated, diverged, or none [default: all of them].")
 @click.option("--record", is_flag=True, help="Record every paired section as in step in the lock file (lock mode from then on).")
 @click.option("--ack", "acks", multiple=True, metavar="SECTION", help="Accept the current English text of SECTION (title, key, or FILE:LINE) without retranslation; repeatable.")
@@ -483,7 +490,7 @@ def _plural(n: int, word: str, words: str | None = None) -> str:
 
 @po.command("extract")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", metavar="FILE", help="Write the template to FILE (.pot) instead of stdout.")
+@click.option("-o", "--output", callback=_output_path, metavar="FILE", help="Write the template to FILE (.pot) instead of stdout.")
 @click.option("--project", metavar="NAME", help="Project-Id-Version of the template [default: the first source's name].")
 @_front_matter_option
 def po_extract(sources, output, project, front_matter) -> int:
@@ -499,7 +506,7 @@ def po_extract(sources, output, project, front_matter) -> int:
 @click.argument("source", type=click.Path(path_type=Path))
 @click.argument("translation", type=click.Path(path_type=Path))
 @click.option("--lang", required=True, metavar="LANG", help="Language of TRANSLATION: zh-Hans or zh-Hant (zh-CN, zh-TW, zh-HK accepted).")
-@click.option("-o", "--output", metavar="FILE", help="Write the catalog to FILE (.po) instead of stdout.")
+@click.option("-o", "--output", callback=_output_path, metavar="FILE", help="Write the catalog to FILE (.po) instead of stdout.")
 @click.option("--template", type=click.Path(path_type=Path), metavar="POT", help="Fill this template instead of extracting one from SOURCE.")
 @click.option("--fuzzy-below", type=click.FloatRange(0, 1), default=0.5, show_default=True, help="Mark pairs the alignment is less confident of as fuzzy.")
 @click.option("--config", "config_file", metavar="FILE", help="Use this config file instead of searching for one.")
@@ -520,7 +527,7 @@ def po_build(source, translation, lang, output, template, fuzzy_below, config_fi
 @po.command("update")
 @click.argument("catalog", type=click.Path(path_type=Path))
 @click.argument("template", type=click.Path(path_type=Path))
-@click.option("-o", "--output", metavar="FILE", help="Write the merged catalog to FILE [default: update CATALOG in place].")
+@click.option("-o", "--output", callback=_output_path, metavar="FILE", help="Write the merged catalog to FILE [default: update CATALOG in place].")
 def po_update(catalog, template, output) -> int:
     """Merge CATALOG with a new TEMPLATE like msgmerge (whitespace-only changes stay translated)."""
     from transkit.catalog import update_files
@@ -535,7 +542,7 @@ def po_update(catalog, template, output) -> int:
 
 @po.command("compile")
 @click.argument("catalog", type=click.Path(path_type=Path))
-@click.option("-o", "--output", required=True, metavar="FILE", help="The .mo file to write.")
+@click.option("-o", "--output", callback=_output_path, required=True, metavar="FILE", help="The .mo file to write.")
 @click.option("--use-fuzzy", is_flag=True, help="Include fuzzy translations (msgfmt leaves them out).")
 def po_compile(catalog, output, use_fuzzy) -> int:
     """Compile CATALOG to a GNU .mo file."""
@@ -550,7 +557,7 @@ def po_compile(catalog, output, use_fuzzy) -> int:
 @po.command("apply")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.argument("catalog", type=click.Path(path_type=Path))
-@click.option("-o", "--output", metavar="FILE", help="Write the translated Markdown to FILE instead of stdout.")
+@click.option("-o", "--output", callback=_output_path, metavar="FILE", help="Write the translated Markdown to FILE instead of stdout.")
 @click.option("--use-fuzzy", is_flag=True, help="Use fuzzy translations too (by default they fall back to the source).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any unit was left in the source language.")
 def po_apply(source, catalog, output, use_fuzzy, strict) -> int:
