@@ -714,3 +714,12 @@ def test_boundaries_doctests():
 
     assert doctest.testmod(boundaries).failed == 0
     assert doctest.testmod(convert).failed == 0
+
+
+@pytest.mark.parametrize("src,dst,config", [("zh-Hans", "zh-Hant", "t2s"), ("zh-Hant", "zh-Hans", "s2twp"), ("zh-Hans", "zh-Hant", "t2jp")])
+def test_an_opencc_configuration_must_write_the_target_script(src, dst, config):
+    from transkit.errors import InputError
+
+    with pytest.raises(InputError, match=f"OpenCC configuration '{config}' does not convert to {dst}"):
+        Converter.for_languages(src, dst, opencc_config=config)
+    assert Converter.for_languages("zh-Hant", "zh-HK", opencc_config="t2hk").config == "t2hk"

@@ -489,3 +489,12 @@ def test_ack_naming_two_sections_of_one_file_asks_for_a_key(repo):
     assert "several sections match; name one by key: field-guide-to-model-serving/caching, field-guide-to-model-serving/caching~2" in res.stderr
     res = run_cli("drift", "--ack", "en/guide.md:17", "en/guide.md", "zh-Hans/guide.md", cwd=repo.root)
     assert "1 section written" in res.stderr
+
+
+def test_a_repository_without_a_commit_has_every_line_uncommitted(tmp_path):
+    g = GitScenario(tmp_path / "unborn")
+    g.write("en/guide.md", EN)
+    g.write("zh-Hans/guide.md", HANS)
+    res, data = g.drift()
+    assert res.exit_code in (0, 1) and "no such ref" not in res.stderr, res
+    assert set(statuses(data).values()) <= {"ok", "missing", "extra"}

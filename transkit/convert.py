@@ -527,6 +527,10 @@ class Converter:
         config = (opencc_config or default_config(src, dst)).removesuffix(".json")
         if config not in known_configs():
             raise InputError(f"unknown OpenCC configuration {config!r} (one of: {', '.join(known_configs())})")
+        # The configuration must write the target's script (t2s for zh-Hant writes Simplified).
+        writes = config.partition("2")[2]
+        if (writes in ("s", "sp")) != (dst == "zh-Hans") or writes == "jp":
+            raise InputError(f"OpenCC configuration {config!r} does not convert to {dst}")
         return cls(src, dst, config, glossary=glossary)
 
     # -- building blocks ----------------------------------------------------- #

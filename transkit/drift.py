@@ -579,6 +579,10 @@ class GitRepo:
 
     def blame(self, path: Path, ignore_revs_file: str | None = None) -> Blame:
         """Blame the working-tree file (uncommitted lines count as changed now)."""
+        if self.head() is None:
+            # A repository without a commit yet: every line is uncommitted (git
+            # says so in words that vary with its version, "no such ref: HEAD").
+            return Blame.uncommitted(path.read_bytes().count(b"\n") + 1)
         args = ["blame", "--porcelain", "-w"]
         if ignore_revs_file:
             args.append(f"--ignore-revs-file={ignore_revs_file}")
