@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import doctest
 
+import re
+
 import pytest
 
 import transkit.lang as lang_module
@@ -116,4 +118,37 @@ def test_toml_nested_too_deeply_is_a_config_error(tmp_path):
     p = tmp_path / "transkit.toml"
     p.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="invalid TOML: arrays or tables nested too deeply"):
+        load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ('documents = [""]\n', "documents: an empty pattern"),
+        ('exclude = [" "]\n', "exclude: an empty pattern"),
+        ('documents = ["/etc/*.md"]\n', "'/etc/*.md': patterns are relative to the project root"),
+        ('documents = ["locales/{lang}/a**b/*.md"]\n', "** must be a whole path component"),
+        ('documents = ["{lang}/{lang}/*.md"]\n', "{lang} may appear once"),
+    ],
+)
+def test_document_patterns_are_checked_when_the_config_loads(tmp_path, body, message):
+    (tmp_path / "transkit.toml").write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(tmp_path)
+
+
+def test_pyproject_shapes_and_encodings(tmp_path):
+    py = tmp_path / "pyproject.toml"
+    py.write_text("[tool]\ntranskit = 5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="tool.transkit: expected a table"):
+        load_config(tmp_path)
+    py.write_text("tool = 5\n", encoding="utf-8")
+    assert load_config(tmp_path).path is None  # not a transkit configuration
+    # A broken pyproject.toml that holds [tool.transkit] is reported, not skipped with its settings.
+    py.write_text('[tool.transkit]\nsource = "en"\n[broken\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        load_config(tmp_path)
+    py.unlink()
+    (tmp_path / "transkit.toml").write_bytes(b'source = "\xff"\n')
+    with pytest.raises(ConfigError, match=r"transkit.toml: not UTF-8 \(byte 10\)"):
         load_config(tmp_path)

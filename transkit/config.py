@@ -177,9 +177,19 @@ def find_config(start: Path) -> Path | None:
 
             try:
                 with p.open("rb") as fh:
-                    if "transkit" in tomllib.load(fh).get("tool", {}):
+                    tool = tomllib.load(fh).get("tool", {})
+                if isinstance(tool, dict) and "transkit" in tool:
+                    return p
+            except (tomllib.TOMLDecodeError, RecursionError, UnicodeDecodeError):
+                # Unreadable: it is the configuration only if it names a [tool.transkit]
+                # table, and then loading it reports the error instead of running with defaults.
+                try:
+                    if b"tool.transkit" in p.read_bytes():
                         return p
-            except (tomllib.TOMLDecodeError, RecursionError, OSError):
+                except OSError:
+                    pass
+                continue
+            except OSError:
                 continue
     return None
 
@@ -200,6 +210,8 @@ def load_config(start: Path | str = ".", explicit: Path | str | None = None) -> 
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except RecursionError:
@@ -207,7 +219,10 @@ def load_config(start: Path | str = ".", explicit: Path | str | None = None) -> 
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("transkit", {})
+        tool = data.get("tool", {})
+        data = tool.get("transkit", {}) if isinstance(tool, dict) else {}
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: tool.transkit: expected a table")
         prefix = "tool.transkit."
     else:
         prefix = ""
@@ -227,6 +242,18 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a string or a list of strings")
     return tuple(value)
+
+
+def _check_pattern(pattern: str, where: str) -> None:
+    """A ``documents`` / ``exclude`` glob: relative, ``**`` a whole component, ``{lang}`` at most once."""
+    if not pattern.strip():
+        raise ConfigError(f"{where}: an empty pattern")
+    if pattern.startswith(("/", "\\")) or Path(pattern).is_absolute():
+        raise ConfigError(f"{where}: {pattern!r}: patterns are relative to the project root")
+    if any("**" in part and part != "**" for part in pattern.replace("\\", "/").split("/")):
+        raise ConfigError(f"{where}: {pattern!r}: ** must be a whole path component (a/**/b.md)")
+    if pattern.count("{lang}") > 1:
+        raise ConfigError(f"{where}: {pattern!r}: {{lang}} may appear once")
 
 
 def parse_config(data: Mapping[str, Any], path: Path | None = None, prefix: str = "") -> Config:
@@ -254,6 +281,9 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None, prefix: str 
     for key, attr in (("documents", "documents"), ("exclude", "exclude"), ("glossaries", "glossaries")):
         if key in data:
             kw[attr] = _strings(data[key], f"{where}: {prefix}{key}")
+            if key != "glossaries":
+                for pattern in kw[attr]:
+                    _check_pattern(pattern, f"{where}: {prefix}{key}")
     if "shipped-glossaries" in data:
         if not isinstance(data["shipped-glossaries"], bool):
             raise ConfigError(f"{where}: {prefix}shipped-glossaries: expected true or false")
