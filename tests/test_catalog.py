@@ -478,3 +478,27 @@ def test_round_trip_keeps_the_translations_content_when_its_layout_differs():
     # the layout is the source's: its markers, its blank lines
     assert "\n* [" not in out.text and out.text.count("\n- [") == src.text.count("\n- [")
     assert out.line_count == src.line_count + 1  # one more line: the rewrapped paragraph
+
+
+_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n"Language: zh_Hant\\n"\n"Plural-Forms: {plural}\\n"\n\n'
+
+
+@pytest.mark.parametrize(
+    "charset,plural,body,message",
+    [
+        ("GBK", "nplurals=1; plural=0;", 'msgid "a"\nmsgstr "甲"\n', "declares charset GBK but the file is UTF-8"),
+        ("UTF-8", "nplurals=0; plural=0;", 'msgid "a"\nmsgstr "甲"\n', "Plural-Forms 'nplurals=0; plural=0;' is not"),
+        ("UTF-8", "plural=0", 'msgid "a"\nmsgstr "甲"\n', "Plural-Forms 'plural=0' is not"),
+        ("UTF-8", "nplurals=1; plural=0;", 'msgid "a"\nmsgstr "甲\\0乙"\n', "po.po:7: a NUL character cannot be compiled"),
+    ],
+)
+def test_compile_refuses_what_msgfmt_refuses(tmp_path, charset, plural, body, message):
+    from transkit.catalog import CatalogError, compile_file
+
+    po = tmp_path / "po.po"
+    po.write_text(_HEADER.format(charset=charset, plural=plural) + body, encoding="utf-8")
+    with pytest.raises(CatalogError, match=message):
+        compile_file(po, tmp_path / "out.mo")
+    assert not (tmp_path / "out.mo").exists()
+    po.write_text(_HEADER.format(charset="UTF-8", plural="nplurals=1; plural=0;") + 'msgid "a"\nmsgstr "甲"\n', encoding="utf-8")
+    assert compile_file(po, tmp_path / "out.mo").messages == 1

@@ -94,7 +94,7 @@ class PoDuplicateMessage(CatalogCheck):
 
 
 _CHARSET = re.compile(r"charset=([\w.-]+)", re.IGNORECASE)
-_PLURAL = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*[^;]+;?\s*$")
+_PLURAL = re.compile(r"^\s*nplurals\s*=\s*([1-9]\d*)\s*;\s*plural\s*=\s*[^;]+;?\s*$")
 
 
 @register
