@@ -227,3 +227,18 @@ def test_lint_does_not_import_click(tmp_path):
     code = "import sys, runpy; sys.argv=['transkit','lint',sys.argv[1],'--no-cache']\ntry:\n    runpy.run_module('transkit', run_name='__main__')\nexcept SystemExit as e:\n    print('click' in sys.modules, e.code)"
     out = subprocess.run([sys.executable, "-c", code, str(f)], capture_output=True, text=True).stdout
     assert out.strip().endswith("False 0"), out
+
+
+def test_a_broken_configured_glossary_stops_the_run_with_one_line(tmp_path):
+    # Not one "internal error" finding per file: the glossary is the user's to fix.
+    (tmp_path / "en").mkdir()
+    (tmp_path / "zh-Hant").mkdir()
+    (tmp_path / "en" / "a.md").write_text("# A\n\nText here.\n", encoding="utf-8")
+    (tmp_path / "zh-Hant" / "a.md").write_text("# A\n\n文本。\n", encoding="utf-8")
+    (tmp_path / "bad.toml").write_text('[[term]]\nen = "x"\n', encoding="utf-8")
+    (tmp_path / "transkit.toml").write_text('glossaries = ["bad.toml"]\n', encoding="utf-8")
+    for jobs in ("1", "2"):
+        res = run_cli("check", "--no-cache", "-j", jobs, cwd=tmp_path)
+        assert res.exit_code == 2, res
+        assert res.stderr.strip().splitlines() == [f"transkit: error: {tmp_path / 'bad.toml'}: term 'x': zh-Hans/zh-Hant: a term needs a Chinese rendering or keep = true"]
+        assert "TK000" not in res.stdout

@@ -152,3 +152,26 @@ def test_pyproject_shapes_and_encodings(tmp_path):
     (tmp_path / "transkit.toml").write_bytes(b'source = "\xff"\n')
     with pytest.raises(ConfigError, match=r"transkit.toml: not UTF-8 \(byte 10\)"):
         load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ('[checks.untranslated-line]\nmin-words = "three"\n', "checks.untranslated-line.min-words: 'three': expected a whole number >= 0"),
+        ("[checks.untranslated-line]\nmin-words = -5\n", "min-words: -5: expected a whole number >= 0"),
+        ("[checks.link-targets]\nmax-listed = true\n", "max-listed: True: expected a whole number >= 0"),
+        ('[checks.heading-level]\nallow-shift = "maybe"\n', "allow-shift: 'maybe': expected true or false"),
+        ("[checks.missing-term]\nmin-confidence = 2\n", "min-confidence: 2: expected a number between 0 and 1"),
+        ('[checks.quote-style]\nzh-Hant = ["「」"]\n', "checks.quote-style.zh-Hant: ['「」']: expected one of '“”', '「」', 'any'"),
+    ],
+)
+def test_check_options_are_checked_when_the_config_loads(tmp_path, body, message):
+    (tmp_path / "transkit.toml").write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(tmp_path)
+
+
+def test_good_check_options_load(tmp_path):
+    (tmp_path / "transkit.toml").write_text('[checks.quote-style]\nzh-Hant = "any"\n[checks.heading-level]\nallow-shift = true\n', encoding="utf-8")
+    cfg = load_config(tmp_path)
+    assert cfg.options_for("quote-style")["zh-Hant"] == "any" and cfg.options_for("heading-level")["allow-shift"] is True

@@ -1380,6 +1380,8 @@ def lint_po(path: str, text: str, config: "Config", resources: "Resources", chec
     def run(check, call) -> list[Diagnostic]:
         try:
             return list(call(check(config.options_for(check.name, check.code))) or ())
+        except TranskitError:
+            raise  # the configuration or a glossary is broken
         except Exception as exc:  # a broken check must not stop the run
             if os.environ.get("TRANSKIT_DEBUG"):
                 raise

@@ -244,6 +244,23 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _option_problem(default: Any, value: Any, allowed: tuple | None) -> str | None:
+    """What is wrong with a check option's value, judged by its default (None when it is fine)."""
+    if allowed is not None:
+        return None if value in allowed else f"expected one of {', '.join(map(repr, allowed))}"
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else "expected true or false"
+    if isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        return None if ok else "expected a whole number >= 0"
+    if isinstance(default, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+        return None if ok else "expected a number between 0 and 1"
+    if isinstance(default, str):
+        return None if isinstance(value, str) else "expected a string"
+    return None
+
+
 def _check_pattern(pattern: str, where: str) -> None:
     """A ``documents`` / ``exclude`` glob: relative, ``**`` a whole component, ``{lang}`` at most once."""
     if not pattern.strip():
@@ -343,10 +360,13 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None, prefix: str 
             if name not in known:
                 raise ConfigError(f"{where}: {prefix}checks.{name}: unknown check{_nearest(name, [c.name for c in load_all().values()])}")
             valid_opts = known[name].options
-            for opt in opts:
+            for opt, value in opts.items():
                 if opt not in valid_opts:
                     hint = _nearest(opt, valid_opts) if valid_opts else " (this check has no options)"
                     raise ConfigError(f"{where}: {prefix}checks.{name}.{opt}: unknown option{hint}")
+                problem = _option_problem(valid_opts[opt], value, known[name].option_values.get(opt))
+                if problem:
+                    raise ConfigError(f"{where}: {prefix}checks.{name}.{opt}: {value!r}: {problem}")
         kw["check_options"] = tuple(sorted((k, tuple(sorted(v.items()))) for k, v in ch.items()))
     if "lock" in data:
         if not isinstance(data["lock"], str):

@@ -17,7 +17,7 @@ from transkit.checks import Check, Scope
 from transkit.checks.base import FileContext, PairContext, ProjectContext
 from transkit.config import Config
 from transkit.diagnostics import Diagnostic, Fix, Location, Severity, Summary
-from transkit.errors import InputError
+from transkit.errors import InputError, TranskitError
 from transkit.project import CATALOG_SUFFIXES, discover, walk
 from transkit.resources import Resources
 from transkit.values import frozen
@@ -206,6 +206,8 @@ def _run(check: type[Check], config: Config, call: Callable[[Check], Iterable[Di
     try:
         inst = check(config.options_for(check.name, check.code))
         return list(call(inst) or ())
+    except TranskitError:
+        raise  # the configuration or a glossary is broken: the user's to fix, for every file
     except Exception as exc:  # a broken check must not stop the run
         if os.environ.get("TRANSKIT_DEBUG"):
             raise
@@ -318,6 +320,8 @@ def lint_file(
         for check in project_checks:
             try:
                 value = check(config.options_for(check.name, check.code)).collect(doc, ctx)
+            except TranskitError:
+                raise
             except Exception as exc:
                 if os.environ.get("TRANSKIT_DEBUG"):
                     raise

@@ -135,6 +135,10 @@ class Check:
     fixable: ClassVar[bool] = False
     # Option defaults; ``[checks.<name>]`` in the config overrides them.
     options: ClassVar[Mapping[str, Any]] = {}
+    # The values a string option may take (checked when the config loads); other
+    # options take the type of their default: true/false, a count >= 0, a
+    # probability between 0 and 1.
+    option_values: ClassVar[Mapping[str, tuple]] = {}
     # Off unless selected explicitly (for opinionated checks).
     default_enabled: ClassVar[bool] = True
 

@@ -337,6 +337,7 @@ class QuoteStyle(Check):
     languages = frozenset({"zh-Hans", "zh-Hant", "zh-HK"})
     fixable = True
     options = {"zh-Hans": CURLY, "zh-Hant": CORNER, "zh-HK": CORNER}
+    option_values = {"zh-Hans": _STYLES, "zh-Hant": _STYLES, "zh-HK": _STYLES}
 
     def check_file(self, doc, ctx):
         style = self.opts.get(ctx.lang, ANY)
