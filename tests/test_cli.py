@@ -242,3 +242,19 @@ def test_a_broken_configured_glossary_stops_the_run_with_one_line(tmp_path):
         assert res.exit_code == 2, res
         assert res.stderr.strip().splitlines() == [f"transkit: error: {tmp_path / 'bad.toml'}: term 'x': zh-Hans/zh-Hant: a term needs a Chinese rendering or keep = true"]
         assert "TK000" not in res.stdout
+
+
+def test_a_fifo_is_refused_not_waited_for(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    res = run_cli("lint", str(fifo), timeout=60)
+    assert res.exit_code == 2, res
+    assert res.stderr.strip() == f"transkit: error: {fifo}: not a regular file or a directory"
+    # In a directory walk it is skipped like any file that is not Markdown text.
+    (tmp_path / "zh-Hant").mkdir()
+    (tmp_path / "zh-Hant" / "a.md").write_text("# A\n\n文本。\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "zh-Hant" / "b.md")
+    res = run_cli("lint", "--no-cache", str(tmp_path / "zh-Hant"), timeout=60)
+    assert res.exit_code == 0 and "1 document" in res.stdout, res

@@ -403,6 +403,9 @@ def _require(paths: list[Path]) -> None:
     for p in paths:
         if not p.exists():
             raise InputError(f"{p}: no such file or directory")
+        if not (p.is_file() or p.is_dir()):
+            # A FIFO or a device would block the run or never end.
+            raise InputError(f"{p}: not a regular file or a directory")
 
 
 # --------------------------------------------------------------------------- #
