@@ -642,3 +642,17 @@ def test_first_renderings_match_a_line_by_line_search(parts):
         for hit in idx.accepted(masked):
             expected.setdefault("token", {}).setdefault(hit.text, (n, hit.start + 1))
     assert idx.first_renderings(doc) == expected
+
+
+def test_tbx_and_csv_are_imported_not_read_as_toml(tmp_path, cli):
+    tbx = tmp_path / "terms.tbx"
+    tbx.write_text('<?xml version="1.0"?><martif type="TBX-Basic"><text><body/></text></martif>', encoding="utf-8")
+    res = cli("glossary", "validate", str(tbx))
+    assert res.exit_code == 2 and f"transkit reads TOML glossaries; convert this one with `transkit glossary import {tbx} -o terms.toml`" in res.stderr, res
+    # An import that finds no term says so instead of writing an empty glossary.
+    res = cli("glossary", "import", str(tbx), "-o", str(tmp_path / "terms.toml"))
+    assert res.exit_code == 2 and "no terms found" in res.stderr and not (tmp_path / "terms.toml").exists(), res
+    csv = tmp_path / "terms.csv"
+    csv.write_text("en,zh-Hant\n", encoding="utf-8")
+    res = cli("glossary", "import", str(csv))
+    assert res.exit_code == 2 and "no terms found" in res.stderr, res

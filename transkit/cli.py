@@ -266,9 +266,9 @@ def glossary_export(files, fmt, output, config_file) -> int:
 def glossary_import(file, output) -> int:
     """Convert a TBX or CSV glossary into transkit's TOML format."""
     from transkit.fsutil import atomic_write
-    from transkit.glossary import import_file, to_toml
+    from transkit.glossary import import_terms, to_toml
 
-    text = to_toml(import_file(file), header=f"Imported from {file.name} by `transkit glossary import`.")
+    text = to_toml(import_terms(file), header=f"Imported from {file.name} by `transkit glossary import`.")
     if output and output != "-":
         atomic_write(output, text.encode("utf-8"))
         click.echo(f"transkit: wrote {output}", err=True)

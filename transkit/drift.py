@@ -901,6 +901,8 @@ def resolve_sets(config: "Config", files: Sequence[Path] = (), *, changed_only: 
     files = [Path(f) for f in files]
     if files and not changed_only:
         for f in files:
+            if f.is_dir():
+                raise InputError(f"{f}: is a directory; drift takes a source file and its translations, or no files to use the configured documents")
             if not f.is_file():
                 raise InputError(f"{f}: no such file")
         if len(files) < 2:

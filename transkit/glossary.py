@@ -451,6 +451,8 @@ def parse_text(text: str, path: str = "<glossary>") -> list[Term]:
 
 def load_file(path: str | Path) -> list[Term]:
     p = Path(path)
+    if p.suffix.lower() in (".tbx", ".xml", ".csv"):
+        raise GlossaryError(f"{p}: transkit reads TOML glossaries; convert this one with `transkit glossary import {p} -o {p.with_suffix('.toml').name}`")
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -1480,6 +1482,14 @@ def import_file(path: str | Path) -> list[Term]:
     if suffix in (".csv", ".txt", ""):
         return from_csv(text, str(p))
     raise GlossaryError(f"{p}: unknown glossary format {suffix!r} (use .tbx, .csv or .toml)")
+
+
+def import_terms(path: str | Path) -> list[Term]:
+    """:func:`import_file` for ``transkit glossary import``: a file with no term is refused."""
+    terms = import_file(path)
+    if not terms and Path(path).suffix.lower() != ".toml":
+        raise GlossaryError(f"{path}: no terms found (TBX: termEntry or conceptEntry elements; CSV: a header with en and a zh-Hans, zh-Hant or zh-HK column, then rows)")
+    return terms
 
 
 def export(glossary: Glossary | Iterable[Term], fmt: str) -> str:
