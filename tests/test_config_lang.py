@@ -175,3 +175,17 @@ def test_good_check_options_load(tmp_path):
     (tmp_path / "transkit.toml").write_text('[checks.quote-style]\nzh-Hant = "any"\n[checks.heading-level]\nallow-shift = true\n', encoding="utf-8")
     cfg = load_config(tmp_path)
     assert cfg.options_for("quote-style")["zh-Hant"] == "any" and cfg.options_for("heading-level")["allow-shift"] is True
+
+
+@pytest.mark.parametrize("tag", ["klingon", "x", "xx-YY-ZZ-QQQQQQQQQ", "e n", "fr!"])
+def test_malformed_language_tags_are_refused(tag, tmp_path):
+    with pytest.raises(ValueError, match="is not a language tag"):
+        lang.normalize(tag)
+    (tmp_path / "transkit.toml").write_text(f'source = "{tag}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="source: .* is not a language tag"):
+        load_config(tmp_path)
+
+
+@pytest.mark.parametrize("tag,want", [("fr", "fr"), ("pt-BR", "pt-br"), ("tlh", "tlh"), ("de-CH-1996", "de-ch-1996"), ("zh_TW", "zh-Hant")])
+def test_well_formed_language_tags_pass(tag, want):
+    assert lang.normalize(tag) == want

@@ -66,7 +66,13 @@ def normalize(tag: str) -> str:
         return "en"
     if low.startswith("zh-"):
         raise ValueError(f"unknown Chinese language tag {tag!r} (use zh-Hans, zh-Hant, zh-CN, zh-TW or zh-HK)")
+    if not _TAG.fullmatch(low):
+        raise ValueError(f"{tag!r} is not a language tag (a BCP 47 tag such as fr, pt-BR or zh-Hant)")
     return low
+
+
+# BCP 47 in outline: a two- or three-letter language, then subtags of 1-8 letters or digits.
+_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
 
 
 def script(lang: str | None) -> str | None:
