@@ -723,3 +723,32 @@ def test_an_opencc_configuration_must_write_the_target_script(src, dst, config):
     with pytest.raises(InputError, match=f"OpenCC configuration '{config}' does not convert to {dst}"):
         Converter.for_languages(src, dst, opencc_config=config)
     assert Converter.for_languages("zh-Hant", "zh-HK", opencc_config="t2hk").config == "t2hk"
+
+
+@pytest.mark.parametrize(
+    "text,kept",
+    [
+        # Code inside a block quote: fenced and indented.
+        ("# 标题\n\n> 说明：\n>\n> ```\n> 发布代码\n> ```\n\n>     发布代码\n", ["> 发布代码", ">     发布代码"]),
+        ("> ```python\n> >>> 发布()\n> ```\n", ["> >>> 发布()"]),
+        # Raw HTML (CommonMark HTML blocks of type 1): script, style, pre, textarea, blank lines included.
+        ('<script>\nvar 发布 = "里面";\n</script>\n', ['var 发布 = "里面";']),
+        ("<pre>\n发布\n\n里面\n</pre>\n", ["发布", "里面"]),
+        ("<style>\n.发布 { color: red }\n</style>\n", [".发布 { color: red }"]),
+        # Bare URLs with Chinese path segments or query values, and URLs glued to Chinese text.
+        ("见 https://zh.wikipedia.org/wiki/数据库。\n", ["https://zh.wikipedia.org/wiki/数据库"]),
+        ("见 https://example.com/发展/里 说明。\n", ["https://example.com/发展/里"]),
+        ("搜索 https://x.org/?q=数据，再看。\n", ["https://x.org/?q=数据"]),
+        ("访问https://x.org/docs了解\n", ["https://x.org/docs"]),
+    ],
+)
+def test_code_raw_html_and_urls_stay_byte_identical(text, kept):
+    out = conv().convert_markdown(text)
+    for piece in kept:
+        assert piece in out, (piece, out)
+    assert out == conv().convert_document(Document.from_text(text, lang="zh-Hans"))
+
+
+def test_prose_around_protected_chinese_urls_is_still_converted():
+    out = conv().convert_markdown("见 https://zh.wikipedia.org/wiki/数据库 里的说明，访问https://x.org了解。\n")
+    assert out == "見 https://zh.wikipedia.org/wiki/数据库 裡的說明，訪問https://x.org瞭解。\n"

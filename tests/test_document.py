@@ -258,3 +258,22 @@ def test_headings_and_code_lines_agree_with_markdown_it(lines):
 
 def test_split_lines_only_on_markdown_line_endings():
     assert split_lines("a\x0cb\u2028c\nd") == ["a\x0cb\u2028c\n", "d"]
+
+
+def test_code_inside_block_quotes_is_code():
+    doc = Document.from_text("> text\n>\n> ```\n> code\n> ```\n>\n>     indented\n\n> para\n>     not code: a paragraph goes on\n")
+    assert [n for n in range(1, doc.line_count + 1) if doc.is_code_line(n)] == [3, 4, 5, 7]
+    (span,) = doc.spans(4)
+    assert (span.start, span.end, span.kind) == (2, 6, SpanKind.CODE_BLOCK)
+
+
+def test_raw_html_blocks_run_to_their_closing_tag():
+    doc = Document.from_text("<pre>\na\n\nb\n</pre>\n\ntext\n")
+    assert [(b.kind, b.start_line, b.end_line) for b in doc.blocks][:1] == [(BlockKind.HTML, 1, 5)]
+    assert [n for n in range(1, 8) if doc.is_code_line(n)] == [1, 2, 3, 4, 5]
+
+
+def test_a_list_item_ends_a_block_quote():
+    doc = Document.from_text("> q\n- item\n\n    more of the item\n")
+    assert [(b.kind, b.start_line, b.end_line) for b in doc.blocks] == [(BlockKind.BLOCK_QUOTE, 1, 1), (BlockKind.LIST_ITEM, 2, 4)]
+    assert not doc.is_code_line(4)

@@ -376,3 +376,19 @@ def test_indexed_candidates_pair_like_comparing_every_pair(rnd):
     finally:
         sync_mod._candidates = real
     assert got == want
+
+
+def test_a_heading_with_an_undecodable_byte_is_written_to_the_lock(tmp_path):
+    # The byte is kept as a lone surrogate; the lock holds it as a JSON escape.
+    from conftest import run_cli
+
+    src = tmp_path / "zh-Hans.md"
+    src.write_bytes("# 标题".encode() + b"\xff\n\n" + "文本\n".encode())
+    tgt = tmp_path / "zh-Hant.md"
+    first = run_cli("sync", str(src), str(tgt), cwd=tmp_path)
+    assert first.exit_code == 0, first
+    lock = (tmp_path / ".transkit.lock").read_bytes()
+    assert b"\\udcff" in lock and lock.decode("utf-8")
+    again = run_cli("sync", str(src), str(tgt), cwd=tmp_path)
+    assert again.exit_code == 0 and "unchanged" in again.stdout + again.stderr, again
+    assert tgt.read_bytes().startswith("# 標題".encode()) and b"\xff" in tgt.read_bytes()

@@ -72,9 +72,11 @@ _PUA = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 # heading id, URL); what can open a block holding protected lines; blank lines.
 _SPECIAL_CHAR = re.compile(r"[`<\[\]!@{~]")
 _INDENT_LINE = re.compile(r"\n(?:    | {0,3}\t)")  # matches at the newline before the line
-# Lines that may open a fence, an HTML block or comment, or a reference definition.
-_BLOCK_START = re.compile(r"[ \t]*(?:[<\[]|```|~~~)")
-_BLOCK_LINE = re.compile(r"\n[ \t]*(?:[<\[]|```|~~~)")
+# Lines that may open a fence, an HTML block or comment, or a reference definition,
+# or a fence or indented code inside a block quote.
+_OPENS = r"[ \t]*(?:[<\[]|```|~~~)|(?: {0,3}> ?)+(?: {0,3}(?:```|~~~)| {4}|\t)"
+_BLOCK_START = re.compile(_OPENS)
+_BLOCK_LINE = re.compile(rf"\n(?:{_OPENS})")
 # Ends where a line follows a blank line (a literal "\n" first: much faster than "^" with re.M).
 _AFTER_BLANK = re.compile(r"\n[^\S\n]*\n(?=\S)")
 _BLANK_FIRST = re.compile(r"[^\S\n]*\n(?=\S)")  # the same when the text starts with a blank line

@@ -151,6 +151,7 @@ _HTML_BLOCK_TAGS = frozenset(
     optgroup option p param search section summary table tbody td tfoot th thead title tr
     track ul pre script style textarea picture img a br span video audio source""".split()
 )
+_RAW_HTML_TAGS = frozenset({"script", "pre", "style", "textarea"})  # CommonMark HTML blocks of type 1
 _HTML_OPEN = re.compile(r"^ {0,3}</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
 _COMMENT_OPEN = re.compile(r"^ {0,3}<!--")
 _REFDEF = re.compile(r"^ {0,3}\[((?:[^\]\\]|\\.)+)\]:[ \t]*(<[^>]*>|\S+)(?:[ \t]+(\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$")
@@ -173,7 +174,13 @@ _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]
 # A URL starts at a word boundary: the word character before its first letter is
 # ruled out by a lookbehind after that letter, so every branch begins with a
 # literal and the search skips ahead in C (a leading \b makes it try every position).
-_BARE_URL = re.compile(r"h(?<!\wh)ttps?://[!-~]+|f(?<!\wf)tp://[!-~]+|w(?<!\ww)ww\.[!-~]+")
+# A path segment or query value may be written in Chinese (zh.wikipedia.org/wiki/数据库):
+# after / = ? # or &, a bare URL goes on through any character but white space,
+# angle brackets and Chinese punctuation, as GitHub's autolinks do.
+_URL_REST = r"(?:(?<=[/=?#&])[^\s<>，。、；：！？「」『』（）《》【】“”‘’…]+)?"
+# Glued to Chinese text (访问https://x.org) a URL still starts: only an ASCII letter,
+# digit or _ before it makes it part of a word.
+_BARE_URL = re.compile(rf"h(?<![A-Za-z0-9_]h)ttps?://[!-~]+{_URL_REST}|f(?<![A-Za-z0-9_]f)tp://[!-~]+{_URL_REST}|w(?<![A-Za-z0-9_]w)ww\.[!-~]+{_URL_REST}")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b")
 _URL_TRAILING = ".,:;!?*_~'\""
 _FOOTNOTE = re.compile(r"\[\^[^\[\]\s]+\]")
@@ -663,6 +670,50 @@ class Document:
 # --------------------------------------------------------------------------- #
 
 
+_QUOTE_PREFIX = re.compile(r"(?: {0,3}> ?)+")
+
+
+class _QuotedCode:
+    """Fenced and indented code inside one block quote (``> ``` `` ... ``> ``` ``, ``>     code``).
+
+    The quote markers are taken off and the rest is read as a document of its
+    own would be, in outline: a fence opens and closes on the same character
+    with at least as many, indented code needs four spaces and cannot
+    interrupt a paragraph. The quote's end closes an open fence.
+    """
+
+    __slots__ = ("fence", "in_para")
+
+    def __init__(self) -> None:
+        self.fence: str | None = None
+        self.in_para = False
+
+    def line(self, scanner: "_Scanner", k: int, body: str) -> bool:
+        """Mark line ``k`` as code when it is; returns whether it was."""
+        start = _QUOTE_PREFIX.match(body).end()
+        content = body[start:]
+        if self.fence is not None:
+            m = _FENCE.match(content)
+            if m and len(m.group(1)) < 4 and m.group(2)[0] == self.fence[0] and len(m.group(2)) >= len(self.fence) and not m.group(3).strip():
+                self.fence = None
+            scanner._code_content(k, start)
+            return True
+        m = _FENCE.match(content)
+        if m and len(m.group(1)) < 4 and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+            self.fence = m.group(2)
+            self.in_para = False
+            scanner._code_content(k, start)
+            return True
+        if not content.strip():
+            self.in_para = False
+            return False
+        if not self.in_para and _indent(content) >= 4:
+            scanner._code_content(k, start)
+            return True
+        self.in_para = True
+        return False
+
+
 class _Scanner:
     """One pass over the lines: blocks, headings, code lines, protected spans."""
 
@@ -721,6 +772,7 @@ class _Scanner:
         item_depth = 0
         item_marker = ""
         quote_start: int | None = None
+        quoted = _QuotedCode()  # code blocks inside the open block quote
         prev_blank = True
         list_stack: list[int] = []  # marker indents of open lists, for depth
 
@@ -884,6 +936,20 @@ class _Scanner:
                 continue
 
             m = _HTML_OPEN.match(body) if c0 == "<" else None
+            if m and m.group(1).lower() in _RAW_HTML_TAGS and body.lstrip()[1] != "/":
+                # script, pre, style, textarea: raw text up to the closing tag, blank lines included.
+                close_para(i - 1)
+                close_quote(i - 1)
+                closing = "</" + m.group(1).lower()
+                end = i
+                while end < n - 1 and closing not in self.bodies[end].lower()[(m.end() if end == i else 0) :]:
+                    end += 1
+                self._add(BlockKind.HTML, i, end)
+                for k in range(i, end + 1):
+                    self._code_content(k, 0)
+                prev_blank = False
+                i = end + 1
+                continue
             if m and (m.group(1).lower() in _HTML_BLOCK_TAGS or (para_start is None and _HTML_TAG.fullmatch(stripped))):
                 close_para(i - 1)
                 close_quote(i - 1)
@@ -899,12 +965,14 @@ class _Scanner:
                 close_para(i - 1)
                 if quote_start is None:
                     quote_start = i
-                self._inline(i)
+                    quoted = _QuotedCode()
+                if not quoted.line(self, i, body):
+                    self._inline(i)
                 prev_blank = False
                 i += 1
                 continue
-            if quote_start is not None and not prev_blank:
-                # lazy continuation of a quoted paragraph
+            if quote_start is not None and not prev_blank and not self._starts_block(body, ind):
+                # lazy continuation of a quoted paragraph (a list item ends the quote instead)
                 self._inline(i)
                 i += 1
                 continue
@@ -1019,6 +1087,14 @@ class _Scanner:
                 continue
             break
         return end
+
+    def _code_content(self, k: int, start: int) -> None:
+        """Line ``k`` is code from column ``start`` on (code inside a block quote)."""
+        ln = k + 1
+        self.code_lines.add(ln)
+        shift = self.bom_shift if k == 0 else 0
+        if len(self.bodies[k]) > start:
+            self.spans[ln] = [Span(ln, shift + start, shift + len(self.bodies[k]), SpanKind.CODE_BLOCK)]
 
     def _add(self, kind: BlockKind, start: int, end: int, depth: int = 0, info: str = "") -> None:
         # Block is a named tuple (transkit.values): built in a third of a frozen dataclass's time.

@@ -867,7 +867,9 @@ class Lock:
             }
             for k, t in sorted(self.translations.items())
         }
-        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        from transkit.fsutil import json_text
+
+        return json_text(data)
 
     def save(self) -> None:
         from transkit.fsutil import atomic_write

@@ -75,6 +75,19 @@ def output_stream(output: str | Path | None):
     atomic_write(output, buf.getvalue().encode("utf-8", errors="surrogateescape"))
 
 
+def json_text(data) -> str:
+    """Readable JSON (non-ASCII kept) that is always valid UTF-8.
+
+    Text read losslessly keeps undecodable bytes as lone surrogates; in JSON
+    they are written as ``\\udcXX`` escapes, which read back to the same string.
+    """
+    import json
+    import re
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def read_text_lossless(path: str | Path) -> str:
     """Read UTF-8; undecodable bytes become lone surrogates so writing back is byte-identical."""
     return Path(path).read_bytes().decode("utf-8", errors="surrogateescape")

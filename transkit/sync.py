@@ -171,7 +171,9 @@ class LockFile:
         }
 
     def dumps(self) -> str:
-        return json.dumps(self.data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        from transkit.fsutil import json_text
+
+        return json_text(self.data)
 
     @property
     def changed(self) -> bool:
