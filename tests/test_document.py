@@ -277,3 +277,16 @@ def test_a_list_item_ends_a_block_quote():
     doc = Document.from_text("> q\n- item\n\n    more of the item\n")
     assert [(b.kind, b.start_line, b.end_line) for b in doc.blocks] == [(BlockKind.BLOCK_QUOTE, 1, 1), (BlockKind.LIST_ITEM, 2, 4)]
     assert not doc.is_code_line(4)
+
+
+def test_a_reference_definition_may_put_its_destination_on_the_next_line():
+    doc = Document.from_text("[r]:\n   http://例.cn/路径\n[t]: <http://例.cn/a b>\n\n正文 [r]\n")
+    assert [(b.kind, b.start_line, b.end_line) for b in doc.blocks] == [
+        (BlockKind.REFERENCE, 1, 2),
+        (BlockKind.REFERENCE, 3, 3),
+        (BlockKind.PARAGRAPH, 5, 5),
+    ]
+    assert [(s.start, s.end) for s in doc.spans(2)] == [(3, 17)]
+    # A label alone, followed by a paragraph of several words, is text.
+    doc = Document.from_text("[注意]:\n请先阅读 第一节。\n")
+    assert [b.kind for b in doc.blocks] == [BlockKind.PARAGRAPH]

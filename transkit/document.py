@@ -155,6 +155,8 @@ _RAW_HTML_TAGS = frozenset({"script", "pre", "style", "textarea"})  # CommonMark
 _HTML_OPEN = re.compile(r"^ {0,3}</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
 _COMMENT_OPEN = re.compile(r"^ {0,3}<!--")
 _REFDEF = re.compile(r"^ {0,3}\[((?:[^\]\\]|\\.)+)\]:[ \t]*(<[^>]*>|\S+)(?:[ \t]+(\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$")
+_REFDEF_LABEL = re.compile(r"^ {0,3}(\[(?:[^\]\\]|\\.)+\]:)[ \t]*$")
+_REFDEF_DEST = re.compile(r"^[ \t]*(<[^>]*>|\S+)(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$")
 _TABLE_DELIM = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _FM_KEY = re.compile(r"^([ \t]*(?:-[ \t]+)?)([^\s:#\-\[\]{}'\"][^:#]*?|\"[^\"]*\"|'[^']*')([ \t]*):(?=\s|$)")
 _TOML_KEY = re.compile(r"^([ \t]*)([A-Za-z0-9_.\-\"']+?)([ \t]*)=")
@@ -1015,6 +1017,16 @@ class _Scanner:
                 self._refdef(i)
                 prev_blank = False
                 i += 1
+                continue
+            if para_start is None and c0 == "[" and i + 1 < n and _REFDEF_LABEL.match(body) and _REFDEF_DEST.match(self.bodies[i + 1]):
+                # The destination on the next line ([id]:\n    https://...).
+                self._add(BlockKind.REFERENCE, i, i + 1)
+                for k, pattern in ((i, _REFDEF_LABEL), (i + 1, _REFDEF_DEST)):
+                    m = pattern.match(self.bodies[k])
+                    shift = self.bom_shift if k == 0 else 0
+                    self.spans[k + 1] = [Span(k + 1, shift + m.start(1), shift + m.end(1), SpanKind.REFERENCE)]
+                prev_blank = False
+                i += 2
                 continue
 
             if para_start is None:
