@@ -502,3 +502,14 @@ def test_compile_refuses_what_msgfmt_refuses(tmp_path, charset, plural, body, me
     assert not (tmp_path / "out.mo").exists()
     po.write_text(_HEADER.format(charset="UTF-8", plural="nplurals=1; plural=0;") + 'msgid "a"\nmsgstr "甲"\n', encoding="utf-8")
     assert compile_file(po, tmp_path / "out.mo").messages == 1
+
+
+def test_a_nul_in_the_markdown_is_refused_by_extract_and_build(tmp_path):
+    from transkit.catalog import CatalogError
+
+    src = Document.from_text("# T\n\nFirst\x00 one.\n", "en.md", "en")
+    with pytest.raises(CatalogError, match=r"en.md:3: a NUL character cannot go into a gettext catalog"):
+        extract([src])
+    clean = Document.from_text("# T\n\nFirst one.\n", "en.md", "en")
+    with pytest.raises(CatalogError, match=r"zh.md:3: a NUL character"):
+        build(clean, Document.from_text("# T\n\n第一\x00个。\n", "zh.md", "zh-Hant"), "zh-Hant")

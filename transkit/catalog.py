@@ -570,10 +570,22 @@ def _ref(doc: Document) -> str:
     return Path(doc.path).as_posix()
 
 
+def _refuse_nul(doc: Document, us: Sequence[Unit]) -> None:
+    """A catalog cannot hold NUL (gettext ends a string there): name the line instead of writing one."""
+    if "\0" not in doc.text:
+        return
+    for u in us:
+        if "\0" in u.text:
+            raise CatalogError(f"{doc.path}:{u.line}: a NUL character cannot go into a gettext catalog (gettext ends a string there); remove it")
+
+
 def extract(docs: Sequence[Document], *, front_matter_keys: Iterable[str] = (), project: str | None = None, now: float | None = None) -> Catalog:
     """A template catalog with one entry per unit of ``docs`` (equal units under the same headings merged)."""
     keys = tuple(front_matter_keys)
-    groups = _group([(_ref(d), units(d, front_matter_keys=keys)) for d in docs])
+    per_doc = [(d, units(d, front_matter_keys=keys)) for d in docs]
+    for d, us in per_doc:
+        _refuse_nul(d, us)
+    groups = _group([(_ref(d), us) for d, us in per_doc])
     name = project or (Path(docs[0].path).stem if docs else "messages")
     return Catalog(template_header(name, now=now, front_matter_keys=keys), tuple(_entry(g) for g in groups))
 
@@ -684,6 +696,8 @@ def build(
     lang = langs.normalize(lang)
     keys = tuple(front_matter_keys) or (front_matter_keys_of(template) if template else ())
     src_units = units(source, front_matter_keys=keys)
+    _refuse_nul(source, src_units)
+    _refuse_nul(target, units(target, front_matter_keys=keys))
     groups = _group([(_ref(source), src_units)])
     pairing = pair_units(source, target, alignment, resources=resources, front_matter_keys=keys)
     if template is None:
