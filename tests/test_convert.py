@@ -752,3 +752,14 @@ def test_code_raw_html_and_urls_stay_byte_identical(text, kept):
 def test_prose_around_protected_chinese_urls_is_still_converted():
     out = conv().convert_markdown("见 https://zh.wikipedia.org/wiki/数据库 里的说明，访问https://x.org了解。\n")
     assert out == "見 https://zh.wikipedia.org/wiki/数据库 裡的說明，訪問https://x.org瞭解。\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["`", "``", "发布", "里面", " ", "\n", "\n\n", "a", "[x](y)", "<b>", "数据"]), max_size=25))
+def test_wrapped_code_spans_the_fast_path_agrees_with_the_whole_document(pieces):
+    text = "".join(pieces)
+    assert conv().convert_markdown(text) == conv().convert_document(Document.from_text(text, lang="zh-Hans"))
+
+
+def test_a_wrapped_code_span_stays_byte_identical():
+    assert conv().convert_markdown("文本 `发布\n里面` 后\n") == "文本 `发布\n里面` 後\n"

@@ -290,3 +290,11 @@ def test_a_reference_definition_may_put_its_destination_on_the_next_line():
     # A label alone, followed by a paragraph of several words, is text.
     doc = Document.from_text("[注意]:\n请先阅读 第一节。\n")
     assert [b.kind for b in doc.blocks] == [BlockKind.PARAGRAPH]
+
+
+def test_a_code_span_may_wrap_onto_the_next_line_of_its_paragraph():
+    doc = Document.from_text("文本 `发布\n里面` 后 `x` 好\n\n`open\n\nnext`\n")
+    spans = {n: [(s.start, s.end) for s in doc.spans(n) if s.kind is SpanKind.INLINE_CODE] for n in range(1, doc.line_count + 1)}
+    assert spans[1] == [(3, 6)] and spans[2] == [(0, 3), (6, 9)]
+    # A blank line ends the paragraph: no span across it.
+    assert spans[4] == [] and spans[6] == []

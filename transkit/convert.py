@@ -902,6 +902,18 @@ def _is_special(line: str) -> bool:
     return bool(_SPECIAL_CHAR.search(line)) or "://" in line or "www." in line or line.startswith(_INDENTED)
 
 
+def _open_backticks(line: str) -> bool:
+    """Whether a backtick run of ``line`` finds no run of the same length after it on the line."""
+    runs = [m.end() - m.start() for m in re.finditer("`+", line)]
+    i = 0
+    while i < len(runs):
+        try:
+            i = runs.index(runs[i], i + 1) + 1
+        except ValueError:
+            return True
+    return False
+
+
 def _is_block(line: str) -> bool:
     """Whether a line might open a block with protected lines: fence, HTML, comment, reference definition, indented code."""
     return bool(_BLOCK_START.match(line)) or line.startswith(_INDENTED)
@@ -1001,6 +1013,18 @@ def _plan(text: str) -> tuple[list[tuple[int, int, int, int]], Document | None, 
     mark(special, INLINE)
     mark([m.start() + 1 for m in _BLOCK_LINE.finditer(text)], PARSED)
     mark([m.start() + 1 for m in _INDENT_LINE.finditer(text)], PARSED)
+    # A backtick run left open on its line may close on a later one: a code span
+    # that wraps, which only the paragraph-wide reading finds.
+    open_lines = []
+    i = text.find("`")
+    while i != -1:
+        start = text.rfind("\n", 0, i) + 1
+        stop = text.find("\n", i)
+        stop = n if stop == -1 else stop
+        if _open_backticks(text[start:stop]):
+            open_lines.append(start)
+        i = text.find("`", stop)
+    mark(open_lines, PARSED)
     eol = text.find("\n")
     first_line = text[: eol + 1 if eol != -1 else n]
     if fm_stop or first_line.startswith("\ufeff") or _is_block(first_line):

@@ -782,6 +782,8 @@ class _Scanner:
             nonlocal para_start
             if para_start is not None:
                 self._add(BlockKind.PARAGRAPH, para_start, end)
+                if end > para_start:
+                    self._wrapped_code(para_start, end)
                 para_start = None
 
         def close_item(end: int) -> None:
@@ -1099,6 +1101,52 @@ class _Scanner:
                 continue
             break
         return end
+
+    def _wrapped_code(self, a: int, b: int) -> None:
+        """Code spans of the paragraph on lines ``a..b``, when one wraps onto a later line.
+
+        Line by line, a backtick run whose closer is on a later line looks like
+        text. When a line leaves a run open, the paragraph's runs are matched
+        again as CommonMark does over the whole paragraph (a run closes at the
+        next run of the same length) and its code spans replace the lines' own.
+        """
+        bodies = self.bodies
+        runs = []  # (line index, start, end) of the runs no other kind of span covers
+        unmatched = False
+        for k in range(a, b + 1):
+            body = bodies[k]
+            if "`" not in body:
+                continue
+            shift = self.bom_shift if k == 0 else 0
+            spans = self.spans.get(k + 1, ())
+            code = [(sp.start - shift, sp.end - shift) for sp in spans if sp.kind is SpanKind.INLINE_CODE]
+            other = [(sp.start - shift, sp.end - shift) for sp in spans if sp.kind is not SpanKind.INLINE_CODE]
+            for m in _BACKTICKS.finditer(body):
+                if _free(other, m.start(), m.end()):
+                    runs.append((k, m.start(), m.end()))
+                    unmatched = unmatched or _free(code, m.start(), m.end())
+        if not unmatched:
+            return
+        found = []  # (first line, start, last line, end) of each code span
+        i = 0
+        while i < len(runs):
+            k, s, e = runs[i]
+            j = next((j for j in range(i + 1, len(runs)) if runs[j][2] - runs[j][1] == e - s), None)
+            if j is None:
+                i += 1
+                continue
+            found.append((k, s, runs[j][0], runs[j][2]))
+            i = j + 1
+        for k in range(a, b + 1):
+            shift = self.bom_shift if k == 0 else 0
+            mine = [(s if k == k1 else 0, e if k == k2 else len(bodies[k])) for k1, s, k2, e in found if k1 <= k <= k2]
+            old = self.spans.get(k + 1, ())
+            if not mine and not any(sp.kind is SpanKind.INLINE_CODE for sp in old):
+                continue
+            kept = [sp for sp in old if sp.kind is not SpanKind.INLINE_CODE and _free(mine, sp.start - shift, sp.end - shift)]
+            kept.extend(Span(k + 1, shift + lo, shift + hi, SpanKind.INLINE_CODE) for lo, hi in mine if hi > lo)
+            kept.sort(key=lambda sp: sp.start)
+            self.spans[k + 1] = kept
 
     def _code_content(self, k: int, start: int) -> None:
         """Line ``k`` is code from column ``start`` on (code inside a block quote)."""
