@@ -1160,19 +1160,15 @@ class CompileResult:
     untranslated: int
 
 
-_MO_CHARSET = re.compile(r"charset=([\w.-]+)", re.IGNORECASE)
-_MO_PLURAL = re.compile(r"^\s*nplurals\s*=\s*([1-9]\d*)\s*;\s*plural\s*=\s*[^;]+;?\s*$")
-
-
 def _check_compilable(cat: "pofile.Catalog", path: str | Path) -> None:
     """Refuse what ``msgfmt`` refuses: a .mo whose header lies about its bytes or its plural rule,
     or a string holding NUL (the separator of a .mo's plural forms)."""
     head_line = cat.header.msgid_line or cat.header.line if cat.header is not None else 1
-    m = _MO_CHARSET.search(cat.metadata.get("Content-Type", ""))
-    if m and m.group(1).upper().replace("_", "-") not in ("UTF-8", "UTF8"):
+    m = pofile.CHARSET.search(cat.metadata.get("Content-Type", ""))
+    if m and not pofile.is_utf8(m.group(1)):
         raise CatalogError(f"{path}:{head_line}: the header declares charset {m.group(1)} but the file is UTF-8; declare UTF-8")
     plural = (cat.metadata.get("Plural-Forms") or "").strip()
-    if plural and not _MO_PLURAL.match(plural):
+    if plural and not pofile.PLURAL_FORMS.match(plural):
         raise CatalogError(f"{path}:{head_line}: Plural-Forms {plural!r} is not 'nplurals=N; plural=EXPRESSION;' with N >= 1")
     for e in cat.active():
         if any("\0" in (s or "") for s in (e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, *e.msgstr_plural)):

@@ -119,9 +119,8 @@ def selectors(values, option: str) -> list[str]:
 
 
 def report(result, fmt: str, output: str | None, fail_on) -> int:
-    from transkit.report import get
-
     from transkit.fsutil import output_stream
+    from transkit.report import get
 
     render = get(fmt)
     with output_stream(output) as out:

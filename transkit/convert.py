@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from transkit import lang as langs
-from transkit.document import Document, line_body
+from transkit.document import Document, has_open_backticks, line_body
 from transkit.errors import InputError
 
 DATA = Path(__file__).with_name("data") / "ambiguous-chars.txt"
@@ -902,18 +902,6 @@ def _is_special(line: str) -> bool:
     return bool(_SPECIAL_CHAR.search(line)) or "://" in line or "www." in line or line.startswith(_INDENTED)
 
 
-def _open_backticks(line: str) -> bool:
-    """Whether a backtick run of ``line`` finds no run of the same length after it on the line."""
-    runs = [m.end() - m.start() for m in re.finditer("`+", line)]
-    i = 0
-    while i < len(runs):
-        try:
-            i = runs.index(runs[i], i + 1) + 1
-        except ValueError:
-            return True
-    return False
-
-
 def _is_block(line: str) -> bool:
     """Whether a line might open a block with protected lines: fence, HTML, comment, reference definition, indented code."""
     return bool(_BLOCK_START.match(line)) or line.startswith(_INDENTED)
@@ -1021,7 +1009,7 @@ def _plan(text: str) -> tuple[list[tuple[int, int, int, int]], Document | None, 
         start = text.rfind("\n", 0, i) + 1
         stop = text.find("\n", i)
         stop = n if stop == -1 else stop
-        if _open_backticks(text[start:stop]):
+        if has_open_backticks(text[start:stop]):
             open_lines.append(start)
         i = text.find("`", stop)
     mark(open_lines, PARSED)

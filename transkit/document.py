@@ -29,6 +29,7 @@ from bisect import bisect_left, bisect_right
 from functools import cached_property, lru_cache
 from itertools import accumulate
 from operator import attrgetter
+from typing import Sequence
 
 from transkit.values import frozen
 
@@ -350,6 +351,31 @@ def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return True
 
 
+def pair_backtick_runs(lengths: Sequence[int]) -> list[tuple[int, int]]:
+    """Code spans as CommonMark reads them: (opener, closer) indexes into backtick runs of ``lengths``.
+
+    A run closes at the next run of the same length; a run with none after it is text.
+    """
+    lengths = list(lengths)
+    pairs = []
+    i = 0
+    while i < len(lengths):
+        try:
+            j = lengths.index(lengths[i], i + 1)
+        except ValueError:
+            i += 1
+            continue
+        pairs.append((i, j))
+        i = j + 1
+    return pairs
+
+
+def has_open_backticks(line: str) -> bool:
+    """Whether a backtick run of ``line`` finds no closer on the line (it may close on a later one)."""
+    runs = [m.end() - m.start() for m in _BACKTICKS.finditer(line)]
+    return 2 * len(pair_backtick_runs(runs)) < len(runs)
+
+
 def inline_spans(body: str, line: int) -> list[Span]:
     """Protected spans inside one line of prose (not inside a code block)."""
     if not _INLINE_TRIGGER.search(body):
@@ -366,16 +392,8 @@ def inline_spans(body: str, line: int) -> list[Span]:
     # backticks closes at the next run of exactly n.
     if "`" in body:
         runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(body)]
-        k = 0
-        while k < len(runs):
-            s, e = runs[k]
-            for k2 in range(k + 1, len(runs)):
-                s2, e2 = runs[k2]
-                if e2 - s2 == e - s:
-                    add(s, e2, SpanKind.INLINE_CODE)
-                    k = k2
-                    break
-            k += 1
+        for k, k2 in pair_backtick_runs([e - s for s, e in runs]):
+            add(runs[k][0], runs[k2][1], SpanKind.INLINE_CODE)
     # 2. Comments, autolinks and raw HTML tags.
     if "<" in body:
         # ``<!--`` ... ``-->`` by hand: once no ``-->`` follows, no later ``<!--``
@@ -1127,16 +1145,8 @@ class _Scanner:
                     unmatched = unmatched or _free(code, m.start(), m.end())
         if not unmatched:
             return
-        found = []  # (first line, start, last line, end) of each code span
-        i = 0
-        while i < len(runs):
-            k, s, e = runs[i]
-            j = next((j for j in range(i + 1, len(runs)) if runs[j][2] - runs[j][1] == e - s), None)
-            if j is None:
-                i += 1
-                continue
-            found.append((k, s, runs[j][0], runs[j][2]))
-            i = j + 1
+        # (first line, start, last line, end) of each code span
+        found = [(runs[i][0], runs[i][1], runs[j][0], runs[j][2]) for i, j in pair_backtick_runs([e - s for _k, s, e in runs])]
         for k in range(a, b + 1):
             shift = self.bom_shift if k == 0 else 0
             mine = [(s if k == k1 else 0, e if k == k2 else len(bodies[k])) for k1, s, k2, e in found if k1 <= k <= k2]

@@ -129,6 +129,15 @@ class ParseResult:
     problems: tuple[Problem, ...]
 
 
+# The header's charset (in Content-Type) and a well-formed Plural-Forms (N >= 1).
+CHARSET = re.compile(r"charset=([\w.-]+)", re.IGNORECASE)
+PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*([1-9]\d*)\s*;\s*plural\s*=\s*[^;]+;?\s*$")
+
+
+def is_utf8(charset: str) -> bool:
+    return charset.upper().replace("_", "-") in ("UTF-8", "UTF8")
+
+
 def parse_metadata(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for line in text.split("\n"):

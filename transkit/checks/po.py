@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Iterable
 
 from transkit import lang as langs
+from transkit import pofile
 from transkit.checks.base import Check, FileContext, register
 from transkit.diagnostics import Diagnostic, Severity
 
@@ -93,8 +94,8 @@ class PoDuplicateMessage(CatalogCheck):
                 yield self.diagnostic(ctx, p.line, p.column, p.message)
 
 
-_CHARSET = re.compile(r"charset=([\w.-]+)", re.IGNORECASE)
-_PLURAL = re.compile(r"^\s*nplurals\s*=\s*([1-9]\d*)\s*;\s*plural\s*=\s*[^;]+;?\s*$")
+_CHARSET = pofile.CHARSET
+_PLURAL = pofile.PLURAL_FORMS
 
 
 @register
@@ -127,7 +128,7 @@ class PoHeader(CatalogCheck):
         m = _CHARSET.search(meta.get("Content-Type", ""))
         if not m:
             yield self.diagnostic(ctx, line, 1, "header has no charset: add 'Content-Type: text/plain; charset=UTF-8'")
-        elif m.group(1).upper().replace("_", "-") not in ("UTF-8", "UTF8"):
+        elif not pofile.is_utf8(m.group(1)):
             yield self.diagnostic(ctx, line, 1, f"header declares charset {m.group(1)}, but the file is read as UTF-8; convert it and declare UTF-8")
         template = is_template(parsed, ctx.path)
         language = (meta.get("Language") or "").strip()
