@@ -13,7 +13,6 @@ import re
 from typing import TYPE_CHECKING, Iterable
 
 from transkit import lang as langs
-from transkit import pofile
 from transkit.checks.base import Check, FileContext, register
 from transkit.diagnostics import Diagnostic, Severity
 
@@ -94,9 +93,6 @@ class PoDuplicateMessage(CatalogCheck):
                 yield self.diagnostic(ctx, p.line, p.column, p.message)
 
 
-_CHARSET = pofile.CHARSET
-_PLURAL = pofile.PLURAL_FORMS
-
 
 @register
 class PoHeader(CatalogCheck):
@@ -125,7 +121,9 @@ class PoHeader(CatalogCheck):
             return
         line = cat.header.msgid_line or cat.header.line or 1
         meta = cat.metadata
-        m = _CHARSET.search(meta.get("Content-Type", ""))
+        from transkit import pofile  # not at the top: this module loads on the Markdown lint path too
+
+        m = pofile.CHARSET.search(meta.get("Content-Type", ""))
         if not m:
             yield self.diagnostic(ctx, line, 1, "header has no charset: add 'Content-Type: text/plain; charset=UTF-8'")
         elif not pofile.is_utf8(m.group(1)):
@@ -138,7 +136,7 @@ class PoHeader(CatalogCheck):
             except ValueError as exc:
                 yield self.diagnostic(ctx, line, 1, f"header Language {language!r}: {exc}")
         plural = meta.get("Plural-Forms")
-        if plural is not None and plural.strip() and not _PLURAL.match(plural):
+        if plural is not None and plural.strip() and not pofile.PLURAL_FORMS.match(plural):
             yield self.diagnostic(ctx, line, 1, f"Plural-Forms {plural!r} is not of the form 'nplurals=N; plural=EXPRESSION;'")
         elif not (plural or "").strip() and any(e.msgid_plural is not None and not e.obsolete for e in cat.entries):
             yield self.diagnostic(ctx, line, 1, "the catalog has plural entries but no Plural-Forms header ('nplurals=1; plural=0;' for Chinese)")
@@ -330,7 +328,9 @@ class PoPluralForms(CatalogCheck):
     severity = Severity.ERROR
 
     def check_catalog(self, parsed, ctx):
-        m = _PLURAL.match(parsed.catalog.metadata.get("Plural-Forms", "") or "")
+        from transkit.pofile import PLURAL_FORMS
+
+        m = PLURAL_FORMS.match(parsed.catalog.metadata.get("Plural-Forms", "") or "")
         if not m:
             return
         n = int(m.group(1))
