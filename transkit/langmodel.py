@@ -80,9 +80,12 @@ from functools import lru_cache
 from itertools import compress, count, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
-DATA_DIR = Path(__file__).with_name("data")
+import transkit
+
+# From the package, not this module: compiled (see setup.py), this module's __file__ is not its path.
+DATA_DIR = Path(transkit.__file__).with_name("data")
 MODEL_FILES = {"Hans": "zh-lm-hans.txt.gz", "Hant": "zh-lm-hant.txt.gz"}
 
 MAX_WORD = 4  # longest word kept; longer words changed no choice in development
@@ -453,7 +456,7 @@ class LanguageModel:
 
     # -- decoding ------------------------------------------------------------- #
 
-    def choose(self, slots: Sequence[str | tuple[str, ...]], *, context: int = 3) -> dict[int, Ranking]:
+    def choose(self, line_slots: Sequence[str | tuple[str, ...]], *, context: int = 3) -> dict[int, Ranking]:
         """Rank the candidates of every damaged slot of a line.
 
         ``slots`` holds one entry per character of the line: a string for a
@@ -463,11 +466,12 @@ class LanguageModel:
         slot lies inside it); a lone damaged slot is solved in closed form.
         Returns each damaged slot's :class:`Ranking` by its index.
         """
-        damaged = list(compress(count(), map(isinstance, slots, repeat(tuple))))
+        damaged = list(compress(count(), map(isinstance, line_slots, repeat(tuple))))
         if not damaged:
             return {}
-        slots = list(slots)
-        chars = slots[:]
+        slots: list[Any] = list(line_slots)
+        key: tuple
+        chars: list[Any] = slots[:]
         known_cache = self._known_cache
         # Rules move the scores of a few candidates (a locative after 在, a
         # classifier after a number ...): only slots holding one need the
@@ -580,10 +584,10 @@ class LanguageModel:
             # rule reads the next character at most: slots before the first
             # such character keep theirs.
             chosen = [out[i].char for i in damaged]
-            later = ()
-            first = next((i for i, c in zip(damaged, chosen) if c in _RULE_CHARS or c.isdigit() or c.isspace()), None)
-            if first is not None:
-                later = [i for i in damaged if i >= first - 1]
+            later: Any = ()
+            first_rule = next((i for i, c in zip(damaged, chosen) if c in _RULE_CHARS or c.isdigit() or c.isspace()), None)
+            if first_rule is not None:
+                later = [i for i in damaged if i >= first_rule - 1]
         else:
             later = ()
         if later:
@@ -698,10 +702,10 @@ class LanguageModel:
         if got is None:
             scores, touched = self._single_base(cands)
             if touched:
-                scores = list(scores)
+                changed = list(scores)
                 for k in touched:
-                    scores[k] = self._single(cands[k], flag)
-                scores = tuple(scores)
+                    changed[k] = self._single(cands[k], flag)
+                scores = tuple(changed)
             got = self._single_cache[key] = scores
         return got
 
@@ -777,8 +781,8 @@ class LanguageModel:
         follow = self._follow
         # A word holding the slot and a neighbour needs a character pair that
         # some word has: most candidates have none on either side.
-        hits = list(compress(count(), map(follow[left[-1]].__contains__, cands))) if left else ()
-        starts = ()
+        hits: Any = list(compress(count(), map(follow[left[-1]].__contains__, cands))) if left else ()
+        starts: Any = ()
         if right:
             key = (cands, right[0])
             starts = self._starts_cache.get(key)
@@ -879,6 +883,7 @@ class LanguageModel:
         damaged: list[tuple[int, tuple[str, ...], tuple[float, ...]]] = []
         words: list[tuple[int, int, str, float]] = []  # (start, end, word, score), by start
         fi = 0
+        cand: Any
         for j in range(m):
             s = window[j]
             if s.__class__ is str:
@@ -982,7 +987,7 @@ class _FixedScores(dict):
 
     __slots__ = ("words",)
 
-    def __init__(self, words: dict, seed: Mapping[str, float] = ()) -> None:
+    def __init__(self, words: dict, seed: Any = ()) -> None:
         super().__init__(seed)
         self.words = words
 
@@ -1017,7 +1022,7 @@ class _Memo(dict):
 
     __slots__ = ("fn",)
 
-    def __init__(self, fn, seed: Mapping = ()) -> None:
+    def __init__(self, fn: Any, seed: Any = ()) -> None:
         super().__init__(seed)
         self.fn = fn
 
@@ -1031,7 +1036,7 @@ class _WordsView(Mapping):
 
     __slots__ = ("_memo", "_lexicon")
 
-    def __init__(self, memo: _Memo, lexicon: "Lexicon") -> None:
+    def __init__(self, memo: dict, lexicon: "Lexicon") -> None:
         self._memo = memo
         self._lexicon = lexicon
 
@@ -1049,13 +1054,13 @@ class _WordsView(Mapping):
         return word.__class__ is str and self._memo[word] is not None
 
     def __iter__(self):
-        return (w for w, _ in self._lexicon.items())
+        return map(itemgetter(0), self._lexicon.items())
 
     def items(self):
         return self._lexicon.items()
 
     def values(self):
-        return (s for _, s in self._lexicon.items())
+        return map(itemgetter(1), self._lexicon.items())
 
     def __len__(self) -> int:
         return len(self._lexicon)
@@ -1066,7 +1071,7 @@ class _PrefixView:
 
     __slots__ = ("_memo",)
 
-    def __init__(self, memo: _Memo) -> None:
+    def __init__(self, memo: dict) -> None:
         self._memo = memo
 
     def __contains__(self, text) -> bool:
@@ -1138,12 +1143,14 @@ class DictLexicon(Lexicon):
 
 
 class PairLexicon(Lexicon):
-    """The words stored by their first two characters and read a pair at a time.
+    """The words stored by their first two characters, looked up in the stored bytes.
 
     Loading it is unpickling a few large strings and arrays (a few ms) where
-    building the whole dict costs ~0.2 s; a document reads only the pairs its
-    characters and candidates make (about 1,300 pairs, 5,000 words for the
-    50 KB benchmark). The layout (made by :func:`_pair_store`):
+    building the whole dict costs ~0.2 s; a lookup finds its pair's stretch
+    of bytes (a bisection, then a search in the pair's second characters)
+    and searches that stretch for the word, without decoding it: the 50 KB
+    benchmark asks about 2,500 strings in some 900 pairs. The layout (made by
+    :func:`_pair_store`):
 
     - ``single_chars`` / ``single_scores``: the one-character words, in
       code-point order, and their scores in 1/SCALE nat;
@@ -1152,15 +1159,17 @@ class PairLexicon(Lexicon):
       it as a word's second character, in code-point order, so that pair
       ``k`` is ``first_chars[i] + seconds[k]`` for ``first_start[i] <= k <
       first_start[i + 1]``;
-    - ``offsets`` / ``data``: pair ``k``'s words are
-      ``data[offsets[k]:offsets[k + 1]]``, UTF-8: their suffixes (the words
-      without the pair) separated by spaces, a TAB, their scores in 1/SCALE
-      nat separated by spaces, a TAB, the suffixes of the prefixes of two or
-      more characters (shorter than ``MAX_WORD``) those words have, each
-      after a space.
+    - ``offsets`` / ``data``: pair ``k``'s stretch is
+      ``data[offsets[k]:offsets[k + 1]]``, UTF-8. For each word that begins
+      with the pair: ``\\x02``, the rest of the word, ``\\x01``, its score in
+      1/SCALE nat right-aligned in ``width`` bytes. Then, when the pair's words
+      have prefixes of two or more characters shorter than ``MAX_WORD``: the
+      rests of those prefixes, each between ``\\x04`` bytes. The control bytes
+      never occur inside UTF-8 text, so a search for ``\\x02rest\\x01`` (or
+      ``\\x04rest\\x04``) matches one whole entry.
     """
 
-    __slots__ = ("singles", "first_chars", "first_start", "seconds", "offsets", "data", "count", "_pairs", "_first_begins")
+    __slots__ = ("singles", "first_chars", "first_start", "seconds", "offsets", "data", "width", "count", "_spans", "_first_begins")
 
     def __init__(self, store: Mapping) -> None:
         self.singles: dict[str, float] = dict(zip(store["single_chars"], map(_SCALED, store["single_scores"])))
@@ -1169,48 +1178,47 @@ class PairLexicon(Lexicon):
         self.seconds: str = store["seconds"]
         self.offsets = store["offsets"]
         self.data: bytes = store["data"]
+        self.width: int = store["width"]
         self.count: int = store["count"]
-        self._pairs: dict[str, tuple[dict[str, float], set[str]]] = {}
+        self._spans: dict[str, tuple[int, int] | None] = {}
         self._first_begins: dict[str, bool] | None = None
 
-    def _pair(self, pair: str) -> tuple[dict[str, float], set[str]]:
-        got = self._pairs.get(pair)
-        if got is None:
-            suffixes, scores, begun = self._segment(pair)
-            got = self._pairs[pair] = (
-                dict(zip(map(pair.__add__, suffixes), map(_SCALED, map(int, scores)))),
-                set(map(pair.__add__, begun)),
-            )
-        return got
-
-    def _index(self, pair: str) -> int:
-        """The index of ``pair`` in the store, -1 when no word begins with it."""
+    def _span(self, pair: str) -> tuple[int, int] | None:
+        """Where ``pair``'s stretch is in ``data`` (memoized), ``None`` when no word begins with it."""
         first = self.first_chars
         i = bisect_left(first, pair[0])
         if i == len(first) or first[i] != pair[0]:
-            return -1
-        return self.seconds.find(pair[1], self.first_start[i], self.first_start[i + 1])
-
-    def _segment(self, pair: str) -> tuple[list[str], list[str], list[str]]:
-        """The suffixes and the scores (as text) of the words that begin with ``pair``, and the
-        suffixes of the longer prefixes they have."""
-        k = self._index(pair)
-        if k < 0:
-            return [], [], []
-        suffixes, scores, begun = self.data[self.offsets[k] : self.offsets[k + 1]].decode("utf-8").split("\t")
-        return suffixes.split(" "), scores.split(" "), begun.split(" ")[1:]
+            k = -1
+        else:
+            k = self.seconds.find(pair[1], self.first_start[i], self.first_start[i + 1])
+        got = self._spans[pair] = None if k < 0 else (self.offsets[k], self.offsets[k + 1])
+        return got
 
     def _read(self, pair: str) -> list[tuple[str, float]]:
-        suffixes, scores, _begun = self._segment(pair)
-        return list(zip(map(pair.__add__, suffixes), map(_SCALED, map(int, scores))))
+        span = self._span(pair)
+        if span is None:
+            return []
+        words = self.data[span[0] : span[1]].split(b"\x04", 1)[0].decode("utf-8")
+        width = self.width
+        return [(pair + e[:-width - 1], int(e[-width:]) / SCALE) for e in words.split("\x02")[1:]]
 
     def lookup(self, word: str) -> float | None:
         if len(word) < 2:
             return self.singles.get(word)
-        got = self._pairs.get(word[:2])
-        if got is None:
-            got = self._pair(word[:2])
-        return got[0].get(word)
+        pair = word[:2]
+        span = self._spans[pair] if pair in self._spans else self._span(pair)
+        if span is None:
+            return None
+        text = word[2:]
+        if not text.isprintable():
+            return None  # no word has a control character (they separate the entries)
+        rest = text.encode("utf-8")
+        data = self.data
+        at = data.find(b"\x02" + rest + b"\x01", span[0], span[1])
+        if at < 0:
+            return None
+        at += len(rest) + 2
+        return int(data[at : at + self.width]) / SCALE
 
     def begins(self, text: str) -> bool:
         n = len(text)
@@ -1218,16 +1226,16 @@ class PairLexicon(Lexicon):
             return text in self.seeds()[1]
         if n < 1 or n >= MAX_WORD:
             return False
-        got = self._pairs.get(text[:2])
-        if got is None:
-            got = self._pair(text[:2])
-        return text in got[1]
+        pair = text[:2]
+        span = self._spans[pair] if pair in self._spans else self._span(pair)
+        rest = text[2:]
+        return span is not None and rest.isprintable() and self.data.find(b"\x04" + rest.encode("utf-8") + b"\x04", span[0], span[1]) >= 0
 
     def word_memo(self) -> dict:
-        return _PairWords(self)
+        return _Memo(self.lookup, self.seeds()[0])
 
     def prefix_memo(self) -> dict:
-        return _PairBegins(self)
+        return _Memo(self.begins, self.seeds()[1])
 
     def seeds(self) -> tuple[dict[str, float], dict[str, bool]]:
         if self._first_begins is None:
@@ -1244,7 +1252,7 @@ class PairLexicon(Lexicon):
         return self.count
 
     def forget(self) -> None:
-        self._pairs.clear()
+        self._spans.clear()
 
 
 class _Overlay(Lexicon):
@@ -1282,7 +1290,7 @@ class _Overlay(Lexicon):
     def items(self) -> Iterable[tuple[str, float]]:
         extra = self.extra
         for w, _sc in self.base.lexicon.items():
-            yield w, self.lookup(w)
+            yield w, self.lookup(w)  # type: ignore[misc]
         for w, sc in extra.items():
             if self.words[w] is None:
                 yield w, sc
@@ -1306,48 +1314,13 @@ class _Overlay(Lexicon):
             if ones:
                 words = dict(words)
                 for w in ones:
-                    words[w] = self.lookup(w)
+                    words[w] = self.lookup(w)  # type: ignore[assignment]
             ones = [w for w in self.begun if len(w) == 1 and w not in begins]
             if ones:
                 begins = dict(begins)
                 begins.update(dict.fromkeys(ones, True))
             self._seeds = (words, begins)
         return self._seeds
-
-
-class _PairWords(dict):
-    """The word memo of a :class:`PairLexicon` (its ``lookup``, inlined: one call per new word)."""
-
-    __slots__ = ("lex",)
-
-    def __init__(self, lex: PairLexicon) -> None:
-        super().__init__(lex.seeds()[0])
-        self.lex = lex
-
-    def __missing__(self, word: str) -> float | None:
-        lex = self.lex
-        if len(word) < 2:
-            got = self[word] = lex.singles.get(word)
-            return got
-        pair = lex._pairs.get(word[:2])
-        if pair is None:
-            pair = lex._pair(word[:2])
-        got = self[word] = pair[0].get(word)
-        return got
-
-
-class _PairBegins(dict):
-    """The prefix memo of a :class:`PairLexicon` (its ``begins``, inlined)."""
-
-    __slots__ = ("lex",)
-
-    def __init__(self, lex: PairLexicon) -> None:
-        super().__init__(lex.seeds()[1])
-        self.lex = lex
-
-    def __missing__(self, text: str) -> bool:
-        got = self[text] = self.lex.begins(text)
-        return got
 
 
 class _OverlayWords(dict):
@@ -1377,10 +1350,7 @@ class _OverlayWords(dict):
             self[word] = None
             return None
         else:
-            pair = pairs._pairs.get(word[:2])
-            if pair is None:
-                pair = pairs._pair(word[:2])
-            got = pair[0].get(word)
+            got = pairs.lookup(word)
         if got is not None and got < self.known_score and 1 < len(word) <= MAX_WORD and word in self.known_text:
             got = self.known_score
         more = self.extra.get(word)
@@ -1413,10 +1383,7 @@ class _OverlayBegins(dict):
             if n < 2 or n >= MAX_WORD:
                 got = False  # one character: the seeds have every one that begins a word
             else:
-                pair = pairs._pairs.get(text[:2])
-                if pair is None:
-                    pair = pairs._pair(text[:2])
-                got = text in pair[1]
+                got = pairs.begins(text)
         self[text] = got
         return got
 
@@ -1473,6 +1440,7 @@ def load(lang: str | None = "zh-Hans") -> LanguageModel:
     script = script_of(lang)
     path = DATA_DIR / MODEL_FILES[script]
     stored = _stored(path)
+    lexicon: Lexicon
     if stored is not None:
         lexicon, classes, follow = stored
     else:
@@ -1524,7 +1492,7 @@ def _parse(path: Path) -> tuple[list[tuple[int, int, list[str]]], dict[str, froz
     return groups, classes, follow
 
 
-_STORE_FORMAT = "pairs-4"
+_STORE_FORMAT = "pairs-5"
 
 
 def _store_path(path: Path) -> "Path | None":
@@ -1532,8 +1500,6 @@ def _store_path(path: Path) -> "Path | None":
 
     if not cache.enabled():
         return None
-    import transkit
-
     st = path.stat()
     key = cache.digest(_STORE_FORMAT, transkit.__version__, str(path), str(st.st_size), str(st.st_mtime_ns))
     return cache.cache_dir() / "langmodel" / f"{path.name.split('.')[0]}-{key}.pickle"
@@ -1584,7 +1550,7 @@ def _pair_store(groups: Iterable[tuple[int, int, list[str]]]) -> dict:
     from array import array
 
     singles: dict[str, int] = {}
-    by_pair: dict[str, list[tuple[str, int]]] = {}
+    by_pair: dict[str, dict[str, int]] = {}  # pair -> rest of the word -> score (a later group wins, as in a dict)
     count = 0
     for length, score, ws in groups:
         count += len(ws)
@@ -1594,9 +1560,10 @@ def _pair_store(groups: Iterable[tuple[int, int, list[str]]]) -> dict:
         for w in ws:
             got = by_pair.get(w[:2])
             if got is None:
-                by_pair[w[:2]] = [(w[2:], score)]
+                by_pair[w[:2]] = {w[2:]: score}
             else:
-                got.append((w[2:], score))
+                got[w[2:]] = score
+    width = max([len(str(s)) for entries in by_pair.values() for s in entries.values()], default=1)
     first_chars: list[str] = []
     first_start = array("I")
     offsets = array("I", [0])
@@ -1607,10 +1574,12 @@ def _pair_store(groups: Iterable[tuple[int, int, list[str]]]) -> dict:
         if not first_chars or first_chars[-1] != pair[0]:
             first_chars.append(pair[0])
             first_start.append(k)
-        entries = sorted(by_pair[pair])
+        entries = sorted(by_pair[pair].items())
         # The prefixes (of two characters or more, shorter than MAX_WORD) the pair's words have.
         begun = sorted({sfx[:k] for sfx, _ in entries for k in range(len(sfx)) if k + 2 < MAX_WORD})
-        chunk = "\t".join([" ".join([e[0] for e in entries]), " ".join([str(e[1]) for e in entries]), "".join([" " + b for b in begun])])
+        chunk = "".join([f"\x02{sfx}\x01{score:>{width}}" for sfx, score in entries])
+        if begun:
+            chunk += "\x04" + "\x04".join(begun) + "\x04"
         chunks.append(chunk.encode("utf-8"))
         pos += len(chunks[-1])
         offsets.append(pos)
@@ -1624,6 +1593,7 @@ def _pair_store(groups: Iterable[tuple[int, int, list[str]]]) -> dict:
         "seconds": "".join(p[1] for p in pairs),
         "offsets": offsets,
         "data": b"".join(chunks),
+        "width": width,
         "count": count,
     }
 
@@ -1706,7 +1676,7 @@ def derive(script: str) -> tuple[dict[str, int], dict[str, str]]:
         a = math.log(freq[w]) - tf if w in freq else None
         b = math.log(docf[w]) - td if w in docf else None
         if a is None:
-            a = b - MISSING_SOURCE
+            a = b - MISSING_SOURCE  # type: ignore[operator]
         if b is None:
             b = a - MISSING_SOURCE
         score = (1 - IDF_WEIGHT) * a + IDF_WEIGHT * b

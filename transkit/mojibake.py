@@ -41,124 +41,29 @@ evidence that a natural text would not produce.
 from __future__ import annotations
 
 import codecs
-import enum
 import re
 from _thread import _local
 from functools import lru_cache
 from itertools import combinations, product, repeat
 from operator import attrgetter
-from collections import namedtuple
 from typing import TYPE_CHECKING, Iterable, Sequence
 
+# The records are defined apart (see transkit.damage) and belong to this module's interface.
+from transkit.damage import Accident, CharChoice, Damage, Evidence, LineRepair, RepairResult, SingleByteCodec
+
 if TYPE_CHECKING:  # pragma: no cover
-    from transkit.langmodel import LanguageModel, Ranking
+    from transkit.langmodel import LanguageModel
 
 
-def _value(cls):
-    """A frozen value class from its annotated fields: a named tuple, like ``typing.NamedTuple``.
-
-    ``typing.NamedTuple`` checks every annotation when the class is made, and
-    this module is imported by every ``transkit lint``: plain
-    ``collections.namedtuple`` costs a fifth as much.
-    """
-    fields = list(cls.__annotations__)
-    defaults = [cls.__dict__[f] for f in fields if f in cls.__dict__]
-    body = {k: v for k, v in cls.__dict__.items() if k not in fields and k not in ("__dict__", "__weakref__")}
-    body["__slots__"] = ()
-    return type(cls.__name__, (namedtuple(cls.__name__, fields, defaults=defaults, module=cls.__module__),), body)
-
-
-class Accident(enum.Enum):
-    """What happened to the bytes."""
-
-    SINGLE_BYTE = "utf8-as-single-byte"  # UTF-8 decoded with a one-byte code page
-    GBK = "utf8-as-gbk"  # UTF-8 decoded as GBK / GB18030
-    BIG5 = "utf8-as-big5"  # UTF-8 decoded as Big5
-    GBK_AS_BIG5 = "gbk-as-big5"  # GBK bytes decoded as Big5
-    BIG5_AS_GBK = "big5-as-gbk"  # Big5 bytes decoded as GBK
-    MARKER = "lost-text-marker"  # 锟斤拷, 烫烫烫, 屯屯屯: bytes gone before we saw them
-    REPLACEMENT_RUN = "replacement-run"  # several U+FFFD in a row
-
-
-# Python codec name -> how a user knows it.
-CODEC_LABELS = {
-    "cp1252": "Windows-1252",
-    "cp1254": "Windows-1254 (Turkish)",
-    "cp1250": "Windows-1250 (Central European)",
-    "cp1251": "Windows-1251 (Cyrillic)",
-    "latin-1": "ISO-8859-1 (Latin-1)",
-    "mac_roman": "Mac OS Roman",
-    "gb18030": "GBK/GB18030",
-    "big5": "Big5",
-}
 # Tried in this order; on a tie the earlier (more common) code page is named.
 SINGLE_BYTE_CODECS = ("cp1252", "cp1254", "latin-1", "cp1250", "cp1251", "mac_roman")
 
 SOFT_HYPHEN = 0xAD  # U+00AD in every code page above but Mac OS Roman: invisible, often stripped
 
 
-@_value
-class Damage:
-    """One damaged run inside one line.
-
-    ``start``/``end`` are 0-based code-point columns of the damaged text in the
-    line (end exclusive). ``repaired`` is the run's text undone, or ``None``
-    where the bytes cannot be recovered (markers). ``layers`` is 2 for double
-    encoding. ``lossy`` runs had bytes dropped; their ``repaired`` text holds the
-    most likely characters only after :func:`repair_line` consulted the language
-    model (``find_damage`` leaves ``None`` there).
-    """
-
-    start: int
-    end: int
-    accident: Accident
-    codec: str | None
-    confidence: float
-    text: str
-    repaired: str | None
-    lossy: bool = False
-    layers: int = 1
-
-    @property
-    def label(self) -> str:
-        """A phrase naming the accident for messages."""
-        codec = CODEC_LABELS.get(self.codec or "", self.codec or "")
-        if self.accident is Accident.SINGLE_BYTE:
-            what = f"UTF-8 decoded as {codec}"
-            if self.layers > 1:
-                what = f"UTF-8 decoded as {codec} {self.layers} times (double encoding)"
-            return what + (", bytes lost" if self.lossy else "")
-        if self.accident is Accident.GBK:
-            return "UTF-8 decoded as GBK" + (", bytes lost" if self.lossy else "")
-        if self.accident is Accident.BIG5:
-            return "UTF-8 decoded as Big5" + (", bytes lost" if self.lossy else "")
-        if self.accident is Accident.GBK_AS_BIG5:
-            return "GBK text decoded as Big5"
-        if self.accident is Accident.BIG5_AS_GBK:
-            return "Big5 text decoded as GBK"
-        if self.accident is Accident.MARKER:
-            return "marker of bytes lost in an earlier decoding"
-        return "run of U+FFFD replacement characters"
-
-
 # --------------------------------------------------------------------------- #
 # Byte-level tools
 # --------------------------------------------------------------------------- #
-
-
-@_value
-class SingleByteCodec:
-    """A one-byte code page seen from the side of its victims."""
-
-    name: str
-    high: str  # the characters of bytes 0x80..0xFF ("\x00" where undefined)
-    encode_map: dict  # str.translate table: character -> byte value, for 0x80..0xFF
-    droppable: bytes  # bytes a careless decoder loses: undefined ones, and the soft hyphen
-    lead2: str  # characters of bytes C2..DF
-    lead3: str  # E0..EF
-    lead4: str  # F0..F4
-    cont: str  # 80..BF
-    representable: frozenset  # characters that can stand for a byte: ASCII, ``high``, Latin-1, raw bytes
 
 
 @lru_cache(maxsize=None)
@@ -229,7 +134,7 @@ def _record_error(exc: UnicodeDecodeError):
 
 _PLACEHOLDER_BASE = 0xF0000  # plane 15 private use: never produced from the bytes we decode
 _PLACEHOLDERS = [chr(_PLACEHOLDER_BASE + k) for k in range(256)]  # the first ones, made once
-codecs.register_error("transkit-mojibake", _record_error)
+codecs.register_error("transkit-mojibake", _record_error)  # type: ignore[arg-type]  # decode errors only
 
 
 def decode_utf8_marked(data: bytes) -> tuple[str, list[bytes]]:
@@ -266,13 +171,16 @@ def is_truncated(seq: bytes) -> bool:
     return need > 0 and len(seq) - 1 < need and all(0x80 <= b <= 0xBF for b in seq[1:])
 
 
+_UNICODEDATA: list = []  # the module, once imported
+
+
 def _category(ch: str) -> str:
     """``unicodedata.category``, imported on first use (the lint path rarely needs it)."""
-    global _category
-    import unicodedata
+    if not _UNICODEDATA:
+        import unicodedata
 
-    _category = unicodedata.category
-    return _category(ch)
+        _UNICODEDATA.append(unicodedata)
+    return _UNICODEDATA[0].category(ch)
 
 
 def plausible_char(ch: str) -> bool:
@@ -413,7 +321,7 @@ def _cjk_chars() -> frozenset[str]:
         # continuation byte, read as one two-byte character.
         for lead in (0xE2, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEF, 0xF0):
             for enc in ("gb18030", "big5"):
-                pairs = b"".join(bytes([lead, trail]) for trail in range(0x80, 0xC0))
+                pairs = b"".join([bytes([lead, trail]) for trail in range(0x80, 0xC0)])
                 try:
                     found.update(pairs.decode(enc))  # every pair defined: one character each
                 except UnicodeDecodeError:
@@ -463,7 +371,7 @@ def _latin_prefilter() -> re.Pattern:
     if pat is None:
         leads, conts = _latin_chars()
         # A continuation byte a lossless reader kept raw is a lone surrogate.
-        pat = _PREFILTERS["latin"] = re.compile(f"[{_class(leads)}][{_class(conts)}\udc80-\udcbf]")
+        pat = _PREFILTERS["latin"] = re.compile(f"[{_class(leads)}][{_class(conts)}" + r"\udc80-\udcbf]")
     return pat
 
 
@@ -668,7 +576,7 @@ def _fill_for(name: str) -> bytes:
 
 def _single_byte_line(line: str, prefer: str | None, lossy_ok: bool) -> list[_Run]:
     """The whole line re-decoded at once (the fast path), else run by run."""
-    order = SINGLE_BYTE_CODECS
+    order: tuple[str, ...] = SINGLE_BYTE_CODECS
     if prefer in order:
         order = (prefer,) + tuple(c for c in order if c != prefer)
     for name in order:
@@ -690,7 +598,7 @@ def _whole_line(line: str, name: str, lossy_ok: bool) -> _Run | None:
     key = (line, name, lossy_ok)
     if key in memo:
         return memo.pop(key)
-    run = _decode_whole_line(line, name, lossy_ok)
+    run: _Run | None = _decode_whole_line(line, name, lossy_ok)
     # Callers move a run to its place in the line: the memo keeps its own copy.
     memo[key] = run if run is None else _Run(run.start, run.end, run.accident, run.codec, run.pieces, run.good, run.lossy, run.layers)
     return run
@@ -708,9 +616,7 @@ def _decode_whole_line(line: str, name: str, lossy_ok: bool) -> _Run | None:
     lossy = 0
     if errors:
         fill = _fill_for(name)
-        known = _COMPLETIONS.get(name)
-        if known is None:
-            known = _COMPLETIONS[name] = {}
+        known = _COMPLETIONS.setdefault(name, {})
     # One pass over what is not ASCII or CJK: placeholders of truncated
     # sequences take their candidates, anything else must be a likely original.
     for m in _re("odd").finditer(decoded):
@@ -737,7 +643,7 @@ def _high_run() -> re.Pattern:
         chars: set[str] = set()
         for name in SINGLE_BYTE_CODECS:
             chars.update(single_byte(name).high)
-        pat = _PREFILTERS["high"] = re.compile(f"[{_class(chars)}\udc80-\udcff]+")
+        pat = _PREFILTERS["high"] = re.compile(f"[{_class(chars)}" + r"\udc80-\udcff]+")
     return pat
 
 
@@ -747,7 +653,7 @@ _PLACEHOLDER = re.compile("[\U000f0000-\U000fffff]")
 def _single_byte_runs(line: str, prefer: str | None, lossy_ok: bool) -> list[_Run]:
     """Runs of ``line`` that are UTF-8 read through a single-byte code page."""
     out: list[_Run] = []
-    order = SINGLE_BYTE_CODECS
+    order: tuple[str, ...] = SINGLE_BYTE_CODECS
     if prefer in order:
         order = (prefer,) + tuple(c for c in order if c != prefer)
     for m in _high_run().finditer(line):
@@ -1147,7 +1053,7 @@ def _record_unencodable(exc: UnicodeEncodeError):
     return ("", exc.end)
 
 
-codecs.register_error("transkit-unencodable", _record_unencodable)
+codecs.register_error("transkit-unencodable", _record_unencodable)  # type: ignore[arg-type]  # encode errors only
 
 
 _RARE: dict[str, bool] = {}
@@ -1414,49 +1320,6 @@ def _damages(line: str, scan: LineScan) -> list[Damage]:
 # --------------------------------------------------------------------------- #
 
 
-@_value
-class CharChoice:
-    """A character the language model chose where bytes were lost.
-
-    ``column`` is 1-based in the *repaired* line; ``candidates`` are
-    ``(character, probability)`` pairs, best first (at most five, ranked from
-    the model's scores when first read).
-    """
-
-    line: int
-    column: int
-    chosen: str
-    confidence: float
-    ranking: "Ranking"
-
-    @property
-    def candidates(self) -> tuple[tuple[str, float], ...]:
-        return self.ranking.ranked[:5]
-
-    def to_dict(self) -> dict:
-        return {
-            "line": self.line,
-            "column": self.column,
-            "choice": self.chosen,
-            "confidence": round(self.confidence, 4),
-            "candidates": [{"char": c, "probability": round(p, 4)} for c, p in self.candidates],
-        }
-
-
-@_value
-class LineRepair:
-    """One line after repair: its text, what was found, and the characters chosen."""
-
-    text: str
-    damages: tuple[Damage, ...] = ()
-    choices: tuple[CharChoice, ...] = ()
-
-    @property
-    def confidence(self) -> float:
-        """The lowest confidence of any chosen character (1.0 when nothing was guessed)."""
-        return min((c.confidence for c in self.choices), default=1.0)
-
-
 def repair_line(
     line: str,
     *,
@@ -1530,41 +1393,6 @@ def guess_script(text: str) -> str:
 # --------------------------------------------------------------------------- #
 
 
-@_value
-class RepairResult:
-    """A repaired document: new text, changed lines, damage found and characters guessed."""
-
-    text: str
-    changed_lines: tuple[int, ...]
-    damages: tuple[tuple[int, Damage], ...]  # (line number, damage)
-    choices: tuple[CharChoice, ...]
-    codec: str | None  # the document's single-byte code page, when one was established
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changed_lines)
-
-    def low_confidence(self, threshold: float = 0.9) -> list[CharChoice]:
-        return [c for c in self.choices if c.confidence < threshold]
-
-    @property
-    def unresolved(self) -> int:
-        """U+FFFD left in repaired lines (bytes that no candidate could explain)."""
-        if "\ufffd" not in self.text:
-            return 0
-        lines = self.text.splitlines()  # once: per changed line it is quadratic on big files
-        return sum(lines[n - 1].count("\ufffd") for n in self.changed_lines)
-
-
-@_value
-class Evidence:
-    """What a document's lines say about its accident, before any repair."""
-
-    codec: str | None  # the single-byte code page that explains the most lines
-    lossy: bool  # some of those lines lost bytes
-    lines: int  # lines explained by ``codec``
-
-
 def _western_twins() -> frozenset[str]:
     """Characters Windows-1252 and -1254 give different bytes (Š Ž Ð Ý Þ ð ý þ against Ğ İ Ş ğ ı ş ...)."""
     got = _CHARSETS.get("twins")
@@ -1593,7 +1421,7 @@ def establish_codec(lines: Iterable[str], *, sample: int = 60) -> Evidence:
             continue
         seen += 1
         ok = []
-        twin = None
+        twin = run = None
         for name in SINGLE_BYTE_CODECS:
             if name == "cp1254" and twin is not None:
                 # Windows-1252 and -1254 give this line the same bytes: the same reading.

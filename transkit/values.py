@@ -30,10 +30,12 @@ left out) defines ``__eq__`` and ``__hash__`` itself.
 from __future__ import annotations
 
 from collections import namedtuple
+from typing import dataclass_transform
 
 _SKIP = ("__dict__", "__weakref__")
 
 
+@dataclass_transform()  # type checkers (and mypyc, see setup.py) read the fields as a dataclass's
 def frozen(cls: type) -> type:
     """Turn an annotated class into a frozen named-tuple class of the same name, methods kept."""
     fields = list(cls.__dict__.get("__annotations__", {}))
