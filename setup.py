@@ -14,7 +14,11 @@ import sys
 
 from setuptools import setup
 
-COMPILED = ["transkit/langmodel.py", "transkit/mojibake.py"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import transkit  # noqa: E402  (what to compile, and the library's name, are the package's to say)
+
+COMPILED = [f"transkit/{name}.py" for name in transkit.COMPILED_MODULES]
+GROUP = "transkit." + transkit.COMPILED_LIBRARY.removesuffix("__mypyc")
 
 
 def _ext_modules() -> list:
@@ -24,7 +28,7 @@ def _ext_modules() -> list:
         from mypyc.build import mypycify
 
         # One shared library inside the package (an editable install maps only the package).
-        exts = mypycify(COMPILED, opt_level="3", group_name="transkit._compiled")
+        exts = mypycify(COMPILED, opt_level="3", group_name=GROUP)
     except Exception as exc:  # mypyc missing or refusing the source: install pure Python
         print(f"transkit: not compiling the decoder ({exc}); installing pure Python", file=sys.stderr)
         return []

@@ -2,9 +2,11 @@
 
 __version__ = "0.1.0"
 
-# The modules setup.py compiles when it can (they are built together and call
-# each other's native code, so they are used together or not at all).
+# The modules setup.py compiles when it can. They are built together into one
+# library (the modules themselves are stubs that load it) and call each other's
+# native code, so they are used together or not at all.
 COMPILED_MODULES = ("langmodel", "mojibake")
+COMPILED_LIBRARY = "_compiled__mypyc"
 
 
 class _SourceFinder:
@@ -24,29 +26,27 @@ class _SourceFinder:
 
 def _prefer_source() -> None:
     """Pass over the compiled modules when ``TRANSKIT_PURE_PYTHON`` is set, or when
-    any is older than its source (edited or checked out since the build):
-    running stale compiled code would be wrong, running the source only slower."""
+    any source is newer than the compiled library (edited or checked out since
+    the build): running stale compiled code would be wrong, the source only slower."""
     import os
     import sys
     from _imp import extension_suffixes
 
     here = os.path.dirname(__file__)
+    for suffix in extension_suffixes():
+        try:
+            built = os.stat(os.path.join(here, COMPILED_LIBRARY + suffix)).st_mtime_ns
+        except OSError:
+            continue
+        break
+    else:
+        return  # pure Python: nothing compiled
     sources = {f"{__name__}.{name}": os.path.join(here, name + ".py") for name in COMPILED_MODULES}
-    use_source = bool(os.environ.get("TRANSKIT_PURE_PYTHON"))
-    found = False
-    for name in COMPILED_MODULES:
-        for suffix in extension_suffixes():
-            try:
-                built = os.stat(os.path.join(here, name + suffix)).st_mtime_ns
-            except OSError:
-                continue
-            found = True
-            try:
-                use_source = use_source or os.stat(sources[f"{__name__}.{name}"]).st_mtime_ns > built
-            except OSError:
-                pass  # installed without its source
-            break
-    if found and use_source and all(map(os.path.exists, sources.values())):
+    try:
+        stale = any(os.stat(src).st_mtime_ns > built for src in sources.values())
+    except OSError:
+        return  # installed without its source: the compiled modules are all there is
+    if stale or os.environ.get("TRANSKIT_PURE_PYTHON"):
         sys.meta_path.insert(0, _SourceFinder(sources))
 
 
