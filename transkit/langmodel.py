@@ -75,7 +75,7 @@ from __future__ import annotations
 import math
 import re
 import sys
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from functools import lru_cache
 from itertools import compress, count, repeat
 from operator import itemgetter
@@ -1169,7 +1169,7 @@ class PairLexicon(Lexicon):
       ``\\x04rest\\x04``) matches one whole entry.
     """
 
-    __slots__ = ("singles", "first_chars", "first_start", "seconds", "offsets", "data", "width", "count", "_spans", "_first_begins")
+    __slots__ = ("singles", "first_chars", "first_start", "seconds", "offsets", "data", "width", "count", "_first_index", "_spans", "_first_begins")
 
     def __init__(self, store: Mapping) -> None:
         self.singles: dict[str, float] = dict(zip(store["single_chars"], map(_SCALED, store["single_scores"])))
@@ -1180,17 +1180,14 @@ class PairLexicon(Lexicon):
         self.data: bytes = store["data"]
         self.width: int = store["width"]
         self.count: int = store["count"]
+        self._first_index: dict[str, int] = dict(zip(self.first_chars, range(len(self.first_chars))))
         self._spans: dict[str, tuple[int, int] | None] = {}
         self._first_begins: dict[str, bool] | None = None
 
     def _span(self, pair: str) -> tuple[int, int] | None:
         """Where ``pair``'s stretch is in ``data`` (memoized), ``None`` when no word begins with it."""
-        first = self.first_chars
-        i = bisect_left(first, pair[0])
-        if i == len(first) or first[i] != pair[0]:
-            k = -1
-        else:
-            k = self.seconds.find(pair[1], self.first_start[i], self.first_start[i + 1])
+        i = self._first_index.get(pair[0])
+        k = -1 if i is None else self.seconds.find(pair[1], self.first_start[i], self.first_start[i + 1])
         got = self._spans[pair] = None if k < 0 else (self.offsets[k], self.offsets[k + 1])
         return got
 
