@@ -24,6 +24,12 @@ process; then whole-process medians (benchmarks/harness.py) of `transkit
 repair` on the same text and on the real fragment. Target: >= 1 MB/s of
 damaged text.
 
+    python benchmarks/bench_repair.py --speed [--runs N]
+    TRANSKIT_PURE_PYTHON=1 python benchmarks/bench_repair.py --speed [--runs N]
+
+only the in-process speed figures, of the build in use (compiled by mypyc
+when setup.py could, see README), or of the source.
+
     python benchmarks/bench_repair.py --whole [--runs N]
 
 only the whole-process figures: `transkit repair` of the damaged benchmark
@@ -158,6 +164,7 @@ def speed(runs: int) -> list[str]:
     fix_enc = timed(lambda: ftfy.fix_encoding(damaged))
     mb = nbytes / 1e6
     return [
+        f"- build: {build()}",
         f"- damaged benchmark text: {nbytes} bytes of UTF-8 (13,493 characters restored from it)",
         f"- `repair_text`, lossy Windows-1254 (1,407 characters guessed), uncertain ones listed: {lossy * 1000:.0f} ms CPU, {mb / lossy:.2f} MB/s",
         f"- the same, the model's tables empty (words read, per-candidate-set tables): {lossy_cold * 1000:.0f} ms CPU, {mb / lossy_cold:.2f} MB/s",
@@ -176,6 +183,15 @@ def speed(runs: int) -> list[str]:
         f"- loading the zh-Hant model (once per process): {load * 1000:.0f} ms CPU from the stored lexicon "
         f"(user cache directory), {parse * 1000:.0f} ms parsing the shipped file (first run, or TRANSKIT_NO_CACHE)",
     ]
+
+
+def build() -> str:
+    """Which build of the repair path runs: compiled (mypyc) or the source."""
+    from transkit import mojibake
+
+    if mojibake.__file__.endswith(".py"):
+        return "pure Python (the source; TRANSKIT_PURE_PYTHON=1 or nothing compiled)"
+    return f"compiled by mypyc ({Path(mojibake.__file__).name})"
 
 
 def fresh_text(lm, damaged: str, other: str, runs: int) -> tuple[float, tuple[float, float]]:
@@ -242,7 +258,7 @@ def whole(runs: int) -> list[str]:
 
     damaged = mojibake.simulate(opencc.OpenCC("s2twp").convert(SEED_HANS.read_text(encoding="utf-8")), "cp1254")
     tiny = mojibake.simulate("本節說明如何把模型部署到生產環境。\n", "cp1254")
-    rows = []
+    rows = [f"- build: {build()}"]
     load0 = harness.load_average()
     with tempfile.TemporaryDirectory() as tmp:
         # A cache directory of its own: the first (warm-up) run stores the lexicon, as a user's first run does.
@@ -394,6 +410,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--lint-only", action="store_true", help="only the lint fast path (TK21x on clean text)")
     ap.add_argument("--whole", action="store_true", help="only the whole-process `transkit repair` figures")
+    ap.add_argument("--speed", action="store_true", help="only the in-process speed figures")
     args = ap.parse_args()
     if args.lint_only:
         print("\n".join(lint_cost(args.runs)))
@@ -402,6 +419,9 @@ def main() -> None:
         raise SystemExit("the seed documents (../shared/seeds/) are needed for this benchmark")
     if args.whole:
         print("\n".join(whole(args.runs)))
+        return
+    if args.speed:
+        print("\n".join(speed(args.runs)))
         return
     print("## mojibake\n")
     print("Lossy repair accuracy (`python benchmarks/bench_repair.py`):\n")

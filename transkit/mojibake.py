@@ -110,8 +110,9 @@ def encode_single_byte(text: str, codec: SingleByteCodec) -> bytes | None:
     """
     try:
         return text.encode(codec.name, errors="surrogateescape")
-    except UnicodeEncodeError:
-        pass
+    except UnicodeEncodeError as exc:
+        if exc.object[exc.start] not in codec.representable:
+            return None  # the first character the code page refused stands for no byte at all
     if not codec.representable.issuperset(text):
         return None  # a character no byte of this code page can stand for
     mapped = text.translate(codec.encode_map)
