@@ -248,6 +248,8 @@ class LanguageModel:
         self._alive_cache: dict = {}
         self._closers_cache: dict = {}
         self._link_cache: dict = {}
+        self._enter_cache: dict = {}
+        self._union_cache: dict = {}
         self._starts_cache: dict = {}
         self._pair_cache: dict = {}
         self._extended: dict = {}
@@ -279,7 +281,7 @@ class LanguageModel:
         """
         memos = [self._cache, self._seg_cache, self._suffix_cache]
         if tables:
-            memos += [self._single_cache, self._known_cache, self._alive_cache, self._closers_cache, self._link_cache, self._starts_cache, self._pair_cache]
+            memos += [self._single_cache, self._known_cache, self._alive_cache, self._closers_cache, self._link_cache, self._enter_cache, self._union_cache, self._starts_cache, self._pair_cache]
             self.lexicon.forget()
             words, begins = self.lexicon.seeds()
             for memo, seed in ((self._w, words), (self._p, begins), (self._fixed, words)):
@@ -496,7 +498,7 @@ class LanguageModel:
         cache = self._cache
         if len(cache) > 100000:
             # A long-running process forgets rather than grows without bound.
-            for memo in (cache, self._seg_cache, self._suffix_cache, self._link_cache, self._pair_cache, self._starts_cache):
+            for memo in (cache, self._seg_cache, self._suffix_cache, self._link_cache, self._enter_cache, self._pair_cache, self._starts_cache):
                 memo.clear()
         gap = self.merge_gap
         follow = self._follow
@@ -516,21 +518,30 @@ class LanguageModel:
         if b > a >= 0:
             link[a + 1 : b] = map(str.__contains__, map(follow.__getitem__, text[a : b - 1]), text[a + 1 : b])
         reach = self._link_cache
+        enter = self._enter_cache
         for i in damaged:
             cands = slots[i]
             if i:
                 left = slots[i - 1]
                 if left.__class__ is str:
-                    link[i] = any(map(follow[left].__contains__, cands))
+                    key = (left, cands)
+                    got = enter.get(key)
+                    if got is None:
+                        got = enter[key] = any(map(follow[left].__contains__, cands))
+                    link[i] = got
             if i + 1 < n:
                 right = slots[i + 1]
                 key = (cands, right)
                 got = reach.get(key)
                 if got is None:
+                    # What follows any candidate inside a word, in one string (per candidate set).
+                    after = self._union_cache.get(cands)
+                    if after is None:
+                        after = self._union_cache[cands] = "".join(map(follow.__getitem__, cands))
                     if right.__class__ is str:
-                        got = any(map(str.__contains__, map(follow.__getitem__, cands), repeat(right)))
+                        got = right in after
                     else:
-                        got = any(map("".join(map(follow.__getitem__, cands)).__contains__, right))
+                        got = any(map(after.__contains__, right))
                     reach[key] = got
                 link[i + 1] = got
 
