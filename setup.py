@@ -2,7 +2,7 @@
 
 ``transkit.mojibake`` and ``transkit.langmodel`` (the repair path: line scan,
 lattice decoder, stored lexicon) are compiled from their own source into
-C extensions, about 1.3 times as fast; everything else stays Python. The
+C extensions, about 1.4 times as fast; everything else stays Python. The
 compiled modules compute exactly what the source does (tests/test_compiled.py
 holds them to it). When they cannot be built (no C compiler, or
 ``TRANSKIT_PURE_PYTHON=1`` at install time) the package installs as pure

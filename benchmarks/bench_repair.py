@@ -30,6 +30,11 @@ damaged text.
 only the in-process speed figures, of the build in use (compiled by mypyc
 when setup.py could, see README), or of the source.
 
+    python benchmarks/bench_repair.py --builds [--runs N]
+
+the compiled build against the source: five pairs of processes, one of each,
+repairing the benchmark text on alternate requests (CPU time ratios).
+
     python benchmarks/bench_repair.py --whole [--runs N]
 
 only the whole-process figures: `transkit repair` of the damaged benchmark
@@ -405,12 +410,73 @@ def lint_cost(runs: int) -> list[str]:
     return rows
 
 
+_WORKER = r"""
+import sys, time
+from pathlib import Path
+from transkit import langmodel, mojibake
+damaged, other = (Path(p).read_text(encoding="utf-8") for p in sys.argv[1:3])
+lm = langmodel.load("zh-Hant")
+mojibake.repair_text(other, lang="zh-Hant")
+print(mojibake.__file__, flush=True)
+for line in sys.stdin:
+    if line.strip() == "new":
+        lm.clear_caches(tables=True)
+        mojibake.repair_text(other, lang="zh-Hant")
+    lm.clear_caches()
+    t = time.process_time()
+    mojibake.repair_text(damaged, lang="zh-Hant").low_confidence()
+    print(time.process_time() - t, flush=True)
+"""
+
+
+def builds(pairs: int, rounds: int) -> list[str]:
+    """The compiled build against the source: pairs of worker processes (one each), requests alternated."""
+    import opencc
+
+    from transkit import mojibake
+
+    if mojibake.__file__.endswith(".py"):
+        return ["- nothing compiled in this installation: no comparison"]
+    damaged = mojibake.simulate(opencc.OpenCC("s2twp").convert(SEED_HANS.read_text(encoding="utf-8")), "cp1254")
+    other = mojibake.simulate((LOCALES / "zh-Hant" / "roadmap.md").read_text(encoding="utf-8"))
+    ratios: dict[str, list[float]] = {"new": [], "warm": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [Path(tmp) / "damaged.md", Path(tmp) / "other.md"]
+        paths[0].write_text(damaged, encoding="utf-8")
+        paths[1].write_text(other, encoding="utf-8")
+        for _ in range(pairs):
+            procs = {}
+            for name, extra in (("compiled", {}), ("pure", {"TRANSKIT_PURE_PYTHON": "1"})):
+                env = {k: v for k, v in harness.ENV.items() if k != "TRANSKIT_PURE_PYTHON"} | extra
+                p = subprocess.Popen([PY, "-c", _WORKER, *map(str, paths)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+                p.stdout.readline()
+                procs[name] = p
+            times: dict[tuple[str, str], list[float]] = {}
+            for r in range(rounds):
+                for mode in ratios:
+                    for name in (("compiled", "pure") if r % 2 == 0 else ("pure", "compiled")):
+                        procs[name].stdin.write(mode + "\n")
+                        procs[name].stdin.flush()
+                        times.setdefault((name, mode), []).append(float(procs[name].stdout.readline()))
+            for p in procs.values():
+                p.stdin.close()
+                p.wait()
+            for mode in ratios:
+                ratios[mode].append(statistics.median(times["compiled", mode]) / statistics.median(times["pure", mode]))
+    return [
+        f"- compiled / pure Python CPU time, {mode} ({'a text new to the process' if mode == 'new' else 'tables warm'}): "
+        f"median {statistics.median(v):.2f} over {pairs} pairs of processes ({', '.join(f'{x:.2f}' for x in v)})"
+        for mode, v in ratios.items()
+    ]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--lint-only", action="store_true", help="only the lint fast path (TK21x on clean text)")
     ap.add_argument("--whole", action="store_true", help="only the whole-process `transkit repair` figures")
     ap.add_argument("--speed", action="store_true", help="only the in-process speed figures")
+    ap.add_argument("--builds", action="store_true", help="only the compiled build against the source, in alternating processes")
     args = ap.parse_args()
     if args.lint_only:
         print("\n".join(lint_cost(args.runs)))
@@ -422,6 +488,9 @@ def main() -> None:
         return
     if args.speed:
         print("\n".join(speed(args.runs)))
+        return
+    if args.builds:
+        print("\n".join(builds(5, args.runs)))
         return
     print("## mojibake\n")
     print("Lossy repair accuracy (`python benchmarks/bench_repair.py`):\n")
