@@ -132,11 +132,14 @@ def test_ci_tests_the_compiled_decoder():
 _PROBE = "import transkit.langmodel as m, transkit.mojibake as k; print(m.WHO, k.WHO)"
 
 
-def _package(tmp_path: Path) -> Path:
+def _package(tmp_path: Path, *, checkout: bool = True) -> Path:
     """A copy of transkit/__init__.py with stand-ins: sources that say so, and "compiled"
-    files that are no extension at all (importing one fails)."""
+    files that are no extension at all (importing one fails). ``checkout``: a
+    setup.py beside the package, as in a source checkout (an editable install)."""
     pkg = tmp_path / "transkit"
     pkg.mkdir()
+    if checkout:
+        (tmp_path / "setup.py").write_text("# a checkout\n", encoding="utf-8")
     shutil.copy(Path(transkit.__file__), pkg / "__init__.py")
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
     for name in transkit.COMPILED_MODULES:
@@ -186,5 +189,18 @@ def test_pure_python_switch_passes_over_fresh_compiled_modules(tmp_path):
     now = time.time()
     for f in pkg.iterdir():
         _touch(f, now - 100 if f.suffix == ".py" else now)
+    got = _who(tmp_path, TRANSKIT_PURE_PYTHON="1")
+    assert (got.returncode, got.stdout) == (0, "source source\n"), got.stderr
+
+
+def test_an_installed_package_uses_its_compiled_modules(tmp_path):
+    # site-packages has no setup.py beside the package, and installing may write
+    # the sources after the library: their times say nothing there.
+    pkg = _package(tmp_path, checkout=False)
+    now = time.time()
+    for f in pkg.iterdir():
+        _touch(f, now if f.suffix == ".py" else now - 100)
+    got = _who(tmp_path)
+    assert got.returncode != 0 and "ImportError" in got.stderr  # the compiled modules were tried
     got = _who(tmp_path, TRANSKIT_PURE_PYTHON="1")
     assert (got.returncode, got.stdout) == (0, "source source\n"), got.stderr

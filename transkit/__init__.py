@@ -25,9 +25,11 @@ class _SourceFinder:
 
 
 def _prefer_source() -> None:
-    """Pass over the compiled modules when ``TRANSKIT_PURE_PYTHON`` is set, or when
+    """Pass over the compiled modules when ``TRANSKIT_PURE_PYTHON`` is set, or, in
+    a source checkout (an editable install: ``setup.py`` beside the package), when
     any source is newer than the compiled library (edited or checked out since
-    the build): running stale compiled code would be wrong, the source only slower."""
+    the build): running stale compiled code would be wrong, the source only
+    slower. An installed package is used as it was built."""
     import os
     import sys
     from _imp import extension_suffixes
@@ -42,11 +44,15 @@ def _prefer_source() -> None:
     else:
         return  # pure Python: nothing compiled
     sources = {f"{__name__}.{name}": os.path.join(here, name + ".py") for name in COMPILED_MODULES}
+    use_source = bool(os.environ.get("TRANSKIT_PURE_PYTHON"))
     try:
-        stale = any(os.stat(src).st_mtime_ns > built for src in sources.values())
+        if not use_source and os.path.exists(os.path.join(os.path.dirname(here), "setup.py")):
+            use_source = any(os.stat(src).st_mtime_ns > built for src in sources.values())
+        if use_source and not all(map(os.path.exists, sources.values())):
+            return  # installed without its source: the compiled modules are all there is
     except OSError:
-        return  # installed without its source: the compiled modules are all there is
-    if stale or os.environ.get("TRANSKIT_PURE_PYTHON"):
+        return
+    if use_source:
         sys.meta_path.insert(0, _SourceFinder(sources))
 
 
