@@ -77,7 +77,7 @@ import re
 import sys
 from bisect import bisect_right
 from functools import lru_cache
-from itertools import compress, count, repeat
+from itertools import compress, count
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -468,7 +468,7 @@ class LanguageModel:
         slot lies inside it); a lone damaged slot is solved in closed form.
         Returns each damaged slot's :class:`Ranking` by its index.
         """
-        damaged = list(compress(count(), map(isinstance, line_slots, repeat(tuple))))
+        damaged = [i for i, s in enumerate(line_slots) if s.__class__ is tuple]
         if not damaged:
             return {}
         slots: list[Any] = list(line_slots)
@@ -491,8 +491,9 @@ class LanguageModel:
             chars[i] = "\x00"
         text = "".join(chars)
         flags = dict.fromkeys(damaged, 0)
+        ends = [m.end() for m in _CLAUSE_END.finditer(text)] if sensitive or len(damaged) > 1 else []
         if sensitive:
-            flags.update(self._rule_flags(text, slots, sensitive))
+            flags.update(self._rule_flags(text, slots, sensitive, ends))
         out: dict[int, Ranking] = {}
         n = len(slots)
         cache = self._cache
@@ -503,20 +504,20 @@ class LanguageModel:
         gap = self.merge_gap
         follow = self._follow
         # link[p]: some word could hold both p - 1 and p (their character pair
-        # occurs in one). Known characters are paired in C; pairs with a
-        # damaged slot (NUL in ``text``) are looked at one by one.
+        # occurs in one). Pairs of known characters are read from ``chars``;
+        # pairs with a damaged slot (NUL there) are looked at one by one below.
         link = [False] * n
         a = b = -1
         for i in damaged:
             # Only pairs within ``context`` of a damaged slot are ever read.
             lo = i - context if i > context else 0
             if lo > b:
-                if b > a:
-                    link[a + 1 : b] = map(str.__contains__, map(follow.__getitem__, text[a : b - 1]), text[a + 1 : b])
+                for k in range(a + 1, b):
+                    link[k] = chars[k] in follow[chars[k - 1]]
                 a = lo
             b = i + context + 1 if i + context + 1 < n else n
-        if b > a >= 0:
-            link[a + 1 : b] = map(str.__contains__, map(follow.__getitem__, text[a : b - 1]), text[a + 1 : b])
+        for k in range(a + 1, b):
+            link[k] = chars[k] in follow[chars[k - 1]]
         reach = self._link_cache
         enter = self._enter_cache
         for i in damaged:
@@ -606,7 +607,7 @@ class LanguageModel:
             for i, c in zip(damaged, chosen):
                 decided[i] = c
             text2 = "".join(decided)
-            flags1 = self._rule_flags(text, slots, later)
+            flags1 = self._rule_flags(text, slots, later, ends)
             flags2 = self._rule_flags(text2, slots, later)
             for i in later:
                 if flags2[i] != flags1[i]:
@@ -631,7 +632,7 @@ class LanguageModel:
         known = tuple(c for c in cands if knows(c)) or cands
         return tuple(sorted(known, reverse=True))
 
-    def _rule_flags(self, text: str, slots: Sequence, damaged: list[int]) -> dict[int, int]:
+    def _rule_flags(self, text: str, slots: Sequence, damaged: list[int], ends: list[int] | None = None) -> dict[int, int]:
         """For each damaged slot, a bit set of the contexts the rules look at.
 
         ``text`` is the line with NUL at undecided damaged slots. Bits: 1 an
@@ -639,7 +640,8 @@ class LanguageModel:
         the end of a clause or 的, 16<<k bracket pair k open.
         """
         flags: dict[int, int] = {}
-        ends = [m.end() for m in _CLAUSE_END.finditer(text)]
+        if ends is None:
+            ends = [m.end() for m in _CLAUSE_END.finditer(text)]  # where each clause ends
         n = len(text)
         closers = self._closers_cache
         for i in damaged:
