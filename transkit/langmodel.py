@@ -77,7 +77,7 @@ import re
 import sys
 from bisect import bisect_right
 from functools import lru_cache
-from itertools import compress, count
+from itertools import compress
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -321,7 +321,7 @@ class LanguageModel:
             >>> lm.text_score("評估") > lm.text_score("瑭曚及")
             True
         """
-        words_get = self._w.__getitem__
+        wmemo = self._w
         n = len(text)
         best = [0.0] + [-1e18] * n
         for j in range(n):
@@ -331,7 +331,7 @@ class LanguageModel:
             if b + sc > best[j + 1]:
                 best[j + 1] = b + sc
             for e in range(j + 2, min(n, j + MAX_WORD) + 1):
-                ws = words_get(text[j:e])
+                ws = wmemo[text[j:e]]
                 if ws is not None and b + ws > best[e]:
                     best[e] = b + ws
         return best[n]
@@ -742,7 +742,7 @@ class LanguageModel:
 
     def _fixed_words(self, text: str) -> list[tuple[int, int, float]]:
         """Every word of ``text`` as (start, end, score), by start then end; one-character words always."""
-        words_get = self._w.__getitem__
+        wmemo = self._w
         follow = self._follow
         fixed = self._fixed
         n = len(text)
@@ -755,7 +755,7 @@ class LanguageModel:
                 if text[e] not in follow[text[e - 1]]:
                     break
                 e += 1
-                sc = words_get(text[j:e])
+                sc = wmemo[text[j:e]]
                 if sc is not None:
                     edges.append((j, e, sc))
         return edges
@@ -794,7 +794,10 @@ class LanguageModel:
         follow = self._follow
         # A word holding the slot and a neighbour needs a character pair that
         # some word has: most candidates have none on either side.
-        hits: Any = list(compress(count(), map(follow[left[-1]].__contains__, cands))) if left else ()
+        hits: Any = ()
+        if left:
+            after = follow[left[-1]]
+            hits = [k for k in range(len(cands)) if cands[k] in after]
         starts: Any = ()
         if right:
             key = (cands, right[0])
@@ -806,7 +809,7 @@ class LanguageModel:
             # Every path takes the candidate as a word of its own: the context
             # adds the same score to each, and only their own scores rank them.
             return self._alone(cands, flag)
-        words_get = self._w.__getitem__
+        wmemo = self._w
         prefixes = self._p
         la = self._segment_scores(left)
         rb = self._suffix_scores(right)
@@ -827,7 +830,7 @@ class LanguageModel:
                 room = MAX_WORD - len(lpart) - 1
                 for k in hit_at:
                     w = lpart + cands[k]
-                    sc = words_get(w)
+                    sc = wmemo[w]
                     if sc is not None and score_left + sc + r0 > tops[k]:
                         tops[k] = score_left + sc + r0
                     if room > 0 and lr and prefixes[w]:
@@ -844,7 +847,7 @@ class LanguageModel:
 
     def _extend_right(self, tops: list[float], k: int, w: str, score_left: float, right: str, rb: list[float], room: int) -> None:
         """Words ``w + right[:b]`` (``w`` begins a word, ``b <= room``): raise ``tops[k]``."""
-        words_get = self._w.__getitem__
+        wmemo = self._w
         prefixes = self._p
         follow = self._follow
         lr = len(right)
@@ -855,7 +858,7 @@ class LanguageModel:
                 return
             w += x
             b += 1
-            sc = words_get(w)
+            sc = wmemo[w]
             if sc is not None and score_left + sc + rb[b] > tops[k]:
                 tops[k] = score_left + sc + rb[b]
             if not prefixes[w]:
@@ -887,8 +890,8 @@ class LanguageModel:
         Only the few dictionary words of two or more characters are real edges.
         """
         m = len(window)
-        words_get = self._w.__getitem__
-        in_prefixes = self._p.__getitem__
+        wmemo = self._w
+        pmemo = self._p
         follow = self._follow
         fixed = self._fixed
         pair_cache = self._pair_cache
@@ -909,7 +912,7 @@ class LanguageModel:
                         continue
                 elif not any(map(follow[s].__contains__, nxt)):
                     continue
-                if not in_prefixes(s):
+                if not pmemo[s]:
                     continue
                 frontier = [s]
             else:
@@ -934,10 +937,11 @@ class LanguageModel:
                     cand = self._pairs(frontier, nxt)
                 if not cand:
                     break
-                for w, sc in zip(cand, map(words_get, cand)):
+                for w in cand:
+                    sc = wmemo[w]
                     if sc is not None:
                         words.append((j, end, w, sc))
-                frontier = list(filter(in_prefixes, cand))
+                frontier = [w for w in cand if pmemo[w]]
         neg = -1e18
         alpha = [neg] * (m + 1)
         alpha[0] = 0.0
