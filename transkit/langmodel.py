@@ -461,7 +461,7 @@ class LanguageModel:
     def choose(self, line_slots: Sequence[str | tuple[str, ...]], *, context: int = 3) -> dict[int, Ranking]:
         """Rank the candidates of every damaged slot of a line.
 
-        ``slots`` holds one entry per character of the line: a string for a
+        ``line_slots`` holds one entry per character of the line: a string for a
         known character, a tuple of candidate characters where one was damaged.
         Damaged slots closer than a word's length are decided together, over a
         window of ``context`` characters on each side (a word covering a damaged
