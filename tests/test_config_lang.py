@@ -124,14 +124,22 @@ def test_toml_nested_too_deeply_is_a_config_error(tmp_path):
 @pytest.mark.parametrize(
     "body,message",
     [
+        # Document patterns
         ('documents = [""]\n', "documents: an empty pattern"),
         ('exclude = [" "]\n', "exclude: an empty pattern"),
         ('documents = ["/etc/*.md"]\n', "'/etc/*.md': patterns are relative to the project root"),
         ('documents = ["locales/{lang}/a**b/*.md"]\n', "** must be a whole path component"),
         ('documents = ["{lang}/{lang}/*.md"]\n', "{lang} may appear once"),
+        # Check options: each must match the type of its default
+        ('[checks.untranslated-line]\nmin-words = "three"\n', "checks.untranslated-line.min-words: 'three': expected a whole number >= 0"),
+        ("[checks.untranslated-line]\nmin-words = -5\n", "min-words: -5: expected a whole number >= 0"),
+        ("[checks.link-targets]\nmax-listed = true\n", "max-listed: True: expected a whole number >= 0"),
+        ('[checks.heading-level]\nallow-shift = "maybe"\n', "allow-shift: 'maybe': expected true or false"),
+        ("[checks.missing-term]\nmin-confidence = 2\n", "min-confidence: 2: expected a number between 0 and 1"),
+        ('[checks.quote-style]\nzh-Hant = ["「」"]\n', "checks.quote-style.zh-Hant: ['「」']: expected one of '“”', '「」', 'any'"),
     ],
 )
-def test_document_patterns_are_checked_when_the_config_loads(tmp_path, body, message):
+def test_bad_settings_are_refused_when_the_config_loads(tmp_path, body, message):
     (tmp_path / "transkit.toml").write_text(body, encoding="utf-8")
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_config(tmp_path)
@@ -151,23 +159,6 @@ def test_pyproject_shapes_and_encodings(tmp_path):
     py.unlink()
     (tmp_path / "transkit.toml").write_bytes(b'source = "\xff"\n')
     with pytest.raises(ConfigError, match=r"transkit.toml: not UTF-8 \(byte 10\)"):
-        load_config(tmp_path)
-
-
-@pytest.mark.parametrize(
-    "body,message",
-    [
-        ('[checks.untranslated-line]\nmin-words = "three"\n', "checks.untranslated-line.min-words: 'three': expected a whole number >= 0"),
-        ("[checks.untranslated-line]\nmin-words = -5\n", "min-words: -5: expected a whole number >= 0"),
-        ("[checks.link-targets]\nmax-listed = true\n", "max-listed: True: expected a whole number >= 0"),
-        ('[checks.heading-level]\nallow-shift = "maybe"\n', "allow-shift: 'maybe': expected true or false"),
-        ("[checks.missing-term]\nmin-confidence = 2\n", "min-confidence: 2: expected a number between 0 and 1"),
-        ('[checks.quote-style]\nzh-Hant = ["「」"]\n', "checks.quote-style.zh-Hant: ['「」']: expected one of '“”', '「」', 'any'"),
-    ],
-)
-def test_check_options_are_checked_when_the_config_loads(tmp_path, body, message):
-    (tmp_path / "transkit.toml").write_text(body, encoding="utf-8")
-    with pytest.raises(ConfigError, match=re.escape(message)):
         load_config(tmp_path)
 
 
