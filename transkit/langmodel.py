@@ -80,7 +80,7 @@ from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Final, Iterable, Mapping, Sequence
 
 import transkit
 
@@ -88,22 +88,22 @@ import transkit
 DATA_DIR = Path(transkit.__file__).with_name("data")
 MODEL_FILES = {"Hans": "zh-lm-hans.txt.gz", "Hant": "zh-lm-hant.txt.gz"}
 
-MAX_WORD = 4  # longest word kept; longer words changed no choice in development
-SCALE = 100  # scores are stored as integers in hundredths of a nat
+MAX_WORD: Final = 4  # longest word kept; longer words changed no choice in development
+SCALE: Final = 100  # scores are stored as integers in hundredths of a nat
 
 # A Han character the dictionary does not know, as a one-character word. Low
 # enough that any known character beats it without help from context.
-UNKNOWN_HAN = -20.0
+UNKNOWN_HAN: Final = -20.0
 # Characters that are neither Han nor listed below (Latin letters from a
 # two-byte sequence, rare symbols): possible, but rarely what was written.
-UNKNOWN_OTHER = -22.0
-EMOJI = -11.0
-LATIN_LETTER = -14.0
+UNKNOWN_OTHER: Final = -22.0
+EMOJI: Final = -11.0
+LATIN_LETTER: Final = -14.0
 
 # Non-Han characters a damaged character may turn out to be, with a log prior
 # relative to a typical word (about -9). Values are judgment, checked on the
 # project's own sample texts: what punctuation Chinese documentation uses.
-PUNCTUATION_PRIOR: Mapping[str, float] = {
+PUNCTUATION_PRIOR: Final[Mapping[str, float]] = {
     "，": -5.0,  # the comma, the most frequent mark
     "。": -5.5,  # full stop
     "、": -6.0,  # enumeration comma: lists of terms are everywhere in docs
@@ -136,22 +136,23 @@ PUNCTUATION_PRIOR: Mapping[str, float] = {
 
 # Bracket pairs: a damaged closer is likely when its opener is still open.
 OPENERS: Mapping[str, str] = {"「": "」", "『": "』", "（": "）", "“": "”", "‘": "’", "《": "》", "【": "】", "(": ")"}
-CLOSERS: Mapping[str, str] = {v: k for k, v in OPENERS.items()}
-BRACKET_BONUS = 2.5  # closer whose opener is open
-BRACKET_PENALTY = -4.0  # closer with nothing to close
+CLOSERS: Final[Mapping[str, str]] = {v: k for k, v in OPENERS.items()}
+BRACKET_BONUS: Final = 2.5  # closer whose opener is open
+BRACKET_PENALTY: Final = -4.0  # closer with nothing to close
 
 # Frame openers (prepositions) and the clause marks that end a frame.
-DEGREE_ADVERBS = frozenset("較较更很最太越")
-RULE_BONUS = 2.0
+DEGREE_ADVERBS: Final = frozenset("較较更很最太越")
+RULE_BONUS: Final = 2.0
 # ASCII marks end a clause only before a space (not the colon of https://).
-_CLAUSE_END = re.compile(r"[，。；：！？]|[,;:!?](?=\s|$)")
-_FRAME_OPENER = re.compile("[在從从於于當当自]")
-_CLAUSE_CLOSERS = frozenset("，。；：！？、）」』”,.;:!?)的之")
-_NUMERALS = frozenset("零一二三四五六七八九十百千萬万兩两幾几多")
-_OPENER_INDEX = {o: k for k, o in enumerate(OPENERS)}
+# One character class first lets the regex engine skip to candidates quickly.
+_CLAUSE_END: Final = re.compile(r"[，。；：！？,;:!?](?:(?<=[，。；：！？])|(?=\s|$))")
+_FRAME_OPENER: Final = re.compile("[在從从於于當当自]")
+_CLAUSE_CLOSERS: Final = frozenset("，。；：！？、）」』”,.;:!?)的之")
+_NUMERALS: Final = frozenset("零一二三四五六七八九十百千萬万兩两幾几多")
+_OPENER_INDEX: Final = {o: k for k, o in enumerate(OPENERS)}
 # Characters whose presence a rule looks for (see LanguageModel._rule_flags);
 # digits and white space are tested apart.
-_RULE_CHARS = frozenset("，。；：！？,;:!?") | frozenset("在從从於于當当自") | _NUMERALS | DEGREE_ADVERBS | _CLAUSE_CLOSERS | frozenset(OPENERS) | frozenset(CLOSERS)
+_RULE_CHARS: Final = frozenset("，。；：！？,;:!?") | frozenset("在從从於于當当自") | _NUMERALS | DEGREE_ADVERBS | _CLAUSE_CLOSERS | frozenset(OPENERS) | frozenset(CLOSERS)
 
 
 def is_han(ch: str) -> bool:
@@ -168,7 +169,7 @@ class Ranking:
 
     __slots__ = ("cands", "scores", "_char", "_confidence", "_ranked")
 
-    def __init__(self, cands: Sequence[str], scores: Sequence[float]) -> None:
+    def __init__(self, cands: tuple[str, ...], scores: list[float]) -> None:
         self.cands = cands
         self.scores = scores
         self._char: str | None = None
@@ -180,7 +181,13 @@ class Ranking:
         """The best candidate (on a tie, the first: the highest code point, see ``LanguageModel._prepare``)."""
         if self._char is None:
             s = self.scores
-            self._char = self.cands[s.index(max(s))]
+            best = 0
+            top = s[0]
+            for k in range(1, len(s)):
+                if s[k] > top:
+                    top = s[k]
+                    best = k
+            self._char = self.cands[best]
         return self._char
 
     @property
@@ -188,13 +195,15 @@ class Ranking:
         """The best candidate's probability."""
         if self._confidence is None:
             scores = self.scores
-            top = max(scores)
+            top = scores[0]
+            for v in scores:
+                if v > top:
+                    top = v
             cut = top - 25.0
-            exp = math.exp
             z = 0.0
             for v in scores:
                 if v > cut:
-                    z += exp(v - top)
+                    z += math.exp(v - top)
             self._confidence = 1.0 / z
         return self._confidence
 
@@ -294,7 +303,7 @@ class LanguageModel:
 
     def word_score(self, word: str) -> float | None:
         """Log probability of ``word`` as one dictionary word, ``None`` if unknown."""
-        return self._w[word] if word.__class__ is str else None
+        return self._w[word] if isinstance(word, str) else None
 
     def char_score(self, ch: str) -> float:
         """Log probability of ``ch`` standing alone (a one-character word, punctuation or other)."""
@@ -468,10 +477,10 @@ class LanguageModel:
         slot lies inside it); a lone damaged slot is solved in closed form.
         Returns each damaged slot's :class:`Ranking` by its index.
         """
-        damaged = [i for i, s in enumerate(line_slots) if s.__class__ is tuple]
+        slots: list[Any] = list(line_slots)
+        damaged = [i for i, s in enumerate(slots) if isinstance(s, tuple)]
         if not damaged:
             return {}
-        slots: list[Any] = list(line_slots)
         key: tuple
         chars: list[Any] = slots[:]
         known_cache = self._known_cache
@@ -493,7 +502,7 @@ class LanguageModel:
         flags = dict.fromkeys(damaged, 0)
         ends = [m.end() for m in _CLAUSE_END.finditer(text)] if sensitive or len(damaged) > 1 else []
         if sensitive:
-            flags.update(self._rule_flags(text, slots, sensitive, ends))
+            flags.update(self._rule_flags(text, slots, sensitive, ends, chars))
         out: dict[int, Ranking] = {}
         n = len(slots)
         cache = self._cache
@@ -524,11 +533,17 @@ class LanguageModel:
             cands = slots[i]
             if i:
                 left = slots[i - 1]
-                if left.__class__ is str:
+                if isinstance(left, str):
                     key = (left, cands)
                     got = enter.get(key)
                     if got is None:
-                        got = enter[key] = any(map(follow[left].__contains__, cands))
+                        after = follow[left]
+                        got = False
+                        for c in cands:
+                            if c in after:
+                                got = True
+                                break
+                        enter[key] = got
                     link[i] = got
             if i + 1 < n:
                 right = slots[i + 1]
@@ -539,10 +554,14 @@ class LanguageModel:
                     after = self._union_cache.get(cands)
                     if after is None:
                         after = self._union_cache[cands] = "".join(map(follow.__getitem__, cands))
-                    if right.__class__ is str:
+                    if isinstance(right, str):
                         got = right in after
                     else:
-                        got = any(map(after.__contains__, right))
+                        got = False
+                        for c in right:
+                            if c in after:
+                                got = True
+                                break
                     reach[key] = got
                 link[i + 1] = got
 
@@ -603,12 +622,12 @@ class LanguageModel:
         else:
             later = ()
         if later:
-            decided = list(text)
+            decided = chars[:]
             for i, c in zip(damaged, chosen):
                 decided[i] = c
             text2 = "".join(decided)
-            flags1 = self._rule_flags(text, slots, later, ends)
-            flags2 = self._rule_flags(text2, slots, later)
+            flags1 = self._rule_flags(text, slots, later, ends, chars)
+            flags2 = self._rule_flags(text2, slots, later, None, decided)
             for i in later:
                 if flags2[i] != flags1[i]:
                     left = text2[max(0, i - context) : i]
@@ -632,17 +651,23 @@ class LanguageModel:
         known = tuple(c for c in cands if knows(c)) or cands
         return tuple(sorted(known, reverse=True))
 
-    def _rule_flags(self, text: str, slots: Sequence, damaged: list[int], ends: list[int] | None = None) -> dict[int, int]:
+    def _rule_flags(
+        self, text: str, slots: Sequence, damaged: list[int], ends: list[int] | None = None, chars: list[Any] | None = None
+    ) -> dict[int, int]:
         """For each damaged slot, a bit set of the contexts the rules look at.
 
         ``text`` is the line with NUL at undecided damaged slots. Bits: 1 an
         open locative frame, 2 after a number, 4 after a degree adverb, 8 before
-        the end of a clause or 的, 16<<k bracket pair k open.
+        the end of a clause or 的, 16<<k bracket pair k open. ``chars`` is
+        ``list(text)``, if the caller has it: its characters are strings
+        already made (and hashed), where indexing ``text`` makes new ones.
         """
         flags: dict[int, int] = {}
+        if chars is None:
+            chars = list(text)
         if ends is None:
             ends = [m.end() for m in _CLAUSE_END.finditer(text)]  # where each clause ends
-        n = len(text)
+        n = len(chars)
         closers = self._closers_cache
         for i in damaged:
             f = 0
@@ -653,15 +678,15 @@ class LanguageModel:
             if i - 1 > start and _FRAME_OPENER.search(text, start, i - 1):
                 f |= 1
             k = i - 1
-            while k >= 0 and text[k] == " ":
+            while k >= 0 and chars[k] == " ":
                 k -= 1
             if k >= 0:
-                prev = text[k]
+                prev = chars[k]
                 if prev.isdigit() or prev in _NUMERALS:
                     f |= 2
-            if i > 0 and text[i - 1] in DEGREE_ADVERBS:
+            if i > 0 and chars[i - 1] in DEGREE_ADVERBS:
                 f |= 4
-            if i + 1 < n and text[i + 1] in _CLAUSE_CLOSERS:
+            if i + 1 < n and chars[i + 1] in _CLAUSE_CLOSERS:
                 f |= 8
             cands = slots[i]
             cl = closers.get(cands)
@@ -842,7 +867,7 @@ class LanguageModel:
         key = (cands, flag, None)
         got = self._single_cache.get(key)
         if got is None:
-            got = self._single_cache[key] = Ranking(cands, self._singles(cands, flag))
+            got = self._single_cache[key] = Ranking(cands, list(self._singles(cands, flag)))
         return got
 
     def _extend_right(self, tops: list[float], k: int, w: str, score_left: float, right: str, rb: list[float], room: int) -> None:
@@ -902,12 +927,12 @@ class LanguageModel:
         cand: Any
         for j in range(m):
             s = window[j]
-            if s.__class__ is str:
+            if isinstance(s, str):
                 best1[j] = fixed[s]
                 if j + 1 == m:
                     continue
                 nxt = window[j + 1]
-                if nxt.__class__ is str:
+                if isinstance(nxt, str):
                     if nxt not in follow[s]:
                         continue
                 elif not any(map(follow[s].__contains__, nxt)):
@@ -925,9 +950,9 @@ class LanguageModel:
             while frontier and end < m and end - j < MAX_WORD:
                 nxt = window[end]
                 end += 1
-                if nxt.__class__ is str:
+                if isinstance(nxt, str):
                     cand = [p + nxt for p in frontier if nxt in follow[p[-1]]]
-                elif end == j + 2 and s.__class__ is tuple:
+                elif end == j + 2 and isinstance(s, tuple):
                     # Two damaged slots side by side: their pairs depend on the two sets alone.
                     key = (s, nxt)
                     cand = pair_cache.get(key)
@@ -1058,17 +1083,17 @@ class _WordsView(Mapping):
         self._lexicon = lexicon
 
     def __getitem__(self, word: str) -> float:
-        got = self._memo[word] if word.__class__ is str else None
+        got = self._memo[word] if isinstance(word, str) else None
         if got is None:
             raise KeyError(word)
         return got
 
     def get(self, word, default=None):
-        got = self._memo[word] if word.__class__ is str else None
+        got = self._memo[word] if isinstance(word, str) else None
         return default if got is None else got
 
     def __contains__(self, word) -> bool:
-        return word.__class__ is str and self._memo[word] is not None
+        return isinstance(word, str) and self._memo[word] is not None
 
     def __iter__(self):
         return map(itemgetter(0), self._lexicon.items())
@@ -1092,7 +1117,7 @@ class _PrefixView:
         self._memo = memo
 
     def __contains__(self, text) -> bool:
-        return text.__class__ is str and bool(text) and self._memo[text]
+        return isinstance(text, str) and bool(text) and self._memo[text]
 
 
 class Lexicon:
@@ -1159,6 +1184,9 @@ class DictLexicon(Lexicon):
         return len(self.words)
 
 
+_NO_SPAN: Final = (0, 0)  # the (empty) stretch of a pair no word begins with
+
+
 class PairLexicon(Lexicon):
     """The words stored by their first two characters, looked up in the stored bytes.
 
@@ -1198,19 +1226,19 @@ class PairLexicon(Lexicon):
         self.width: int = store["width"]
         self.count: int = store["count"]
         self._first_index: dict[str, int] = dict(zip(self.first_chars, range(len(self.first_chars))))
-        self._spans: dict[str, tuple[int, int] | None] = {}
+        self._spans: dict[str, tuple[int, int]] = {}
         self._first_begins: dict[str, bool] | None = None
 
-    def _span(self, pair: str) -> tuple[int, int] | None:
-        """Where ``pair``'s stretch is in ``data`` (memoized), ``None`` when no word begins with it."""
+    def _span(self, pair: str) -> tuple[int, int]:
+        """Where ``pair``'s stretch is in ``data`` (memoized); empty when no word begins with it."""
         i = self._first_index.get(pair[0])
         k = -1 if i is None else self.seconds.find(pair[1], self.first_start[i], self.first_start[i + 1])
-        got = self._spans[pair] = None if k < 0 else (self.offsets[k], self.offsets[k + 1])
+        got = self._spans[pair] = _NO_SPAN if k < 0 else (self.offsets[k], self.offsets[k + 1])
         return got
 
     def _read(self, pair: str) -> list[tuple[str, float]]:
         span = self._span(pair)
-        if span is None:
+        if span[0] == span[1]:
             return []
         words = self.data[span[0] : span[1]].split(b"\x04", 1)[0].decode("utf-8")
         width = self.width
@@ -1220,8 +1248,10 @@ class PairLexicon(Lexicon):
         if len(word) < 2:
             return self.singles.get(word)
         pair = word[:2]
-        span = self._spans[pair] if pair in self._spans else self._span(pair)
+        span = self._spans.get(pair)
         if span is None:
+            span = self._span(pair)
+        if span[0] == span[1]:
             return None
         text = word[2:]
         if not text.isprintable():
@@ -1241,9 +1271,13 @@ class PairLexicon(Lexicon):
         if n < 1 or n >= MAX_WORD:
             return False
         pair = text[:2]
-        span = self._spans[pair] if pair in self._spans else self._span(pair)
+        span = self._spans.get(pair)
+        if span is None:
+            span = self._span(pair)
+        if span[0] == span[1]:
+            return False
         rest = text[2:]
-        return span is not None and rest.isprintable() and self.data.find(b"\x04" + rest.encode("utf-8") + b"\x04", span[0], span[1]) >= 0
+        return rest.isprintable() and self.data.find(b"\x04" + rest.encode("utf-8") + b"\x04", span[0], span[1]) >= 0
 
     def word_memo(self) -> dict:
         return _Memo(self.lookup, self.seeds()[0])

@@ -46,7 +46,7 @@ from _thread import _local
 from functools import lru_cache
 from itertools import combinations, product, repeat
 from operator import attrgetter
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Final, Iterable, Sequence
 
 # The records are defined apart (see transkit.damage) and belong to this module's interface.
 from transkit.damage import Accident, CharChoice, Damage, Evidence, LineRepair, RepairResult, SingleByteCodec
@@ -56,7 +56,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 # Tried in this order; on a tie the earlier (more common) code page is named.
-SINGLE_BYTE_CODECS = ("cp1252", "cp1254", "latin-1", "cp1250", "cp1251", "mac_roman")
+SINGLE_BYTE_CODECS: Final = ("cp1252", "cp1254", "latin-1", "cp1250", "cp1251", "mac_roman")
 
 SOFT_HYPHEN = 0xAD  # U+00AD in every code page above but Mac OS Roman: invisible, often stripped
 
@@ -122,7 +122,7 @@ def encode_single_byte(text: str, codec: SingleByteCodec) -> bytes | None:
         return None
 
 
-_tls = _local()  # threading.local without importing threading
+_tls: Final = _local()  # threading.local without importing threading
 
 
 def _record_error(exc: UnicodeDecodeError):
@@ -133,8 +133,8 @@ def _record_error(exc: UnicodeDecodeError):
     return (_PLACEHOLDERS[k] if k < 256 else chr(_PLACEHOLDER_BASE + k), end)
 
 
-_PLACEHOLDER_BASE = 0xF0000  # plane 15 private use: never produced from the bytes we decode
-_PLACEHOLDERS = [chr(_PLACEHOLDER_BASE + k) for k in range(256)]  # the first ones, made once
+_PLACEHOLDER_BASE: Final = 0xF0000  # plane 15 private use: never produced from the bytes we decode
+_PLACEHOLDERS: Final = [chr(_PLACEHOLDER_BASE + k) for k in range(256)]  # the first ones, made once
 codecs.register_error("transkit-mojibake", _record_error)  # type: ignore[arg-type]  # decode errors only
 
 
@@ -389,7 +389,16 @@ def _has_cjk(text: str) -> bool:
     return not _cjk_suspects().isdisjoint(text)
 
 
-_MARKER_CHARS = frozenset("锟錕嚙烫燙屯昍迋\ufffd")
+_MARKER_CHARS: Final = frozenset("锟錕嚙烫燙屯昍迋\ufffd")
+_MARKER_LIST: Final = tuple(sorted(_MARKER_CHARS))
+
+
+def _has_marker_char(text: str) -> bool:
+    """Whether ``text`` holds a character some marker begins with (a substring search each: no per-character strings)."""
+    for c in _MARKER_LIST:
+        if c in text:
+            return True
+    return False
 
 
 def suspect_chars(chars: frozenset[str]) -> frozenset[str]:
@@ -471,7 +480,7 @@ def looks_damaged(line: str) -> bool:
 
 
 def _has_marker(text: str) -> bool:
-    return not _MARKER_CHARS.isdisjoint(text) and _re("markers").search(text) is not None
+    return _has_marker_char(text) and _re("markers").search(text) is not None
 
 
 # --------------------------------------------------------------------------- #
@@ -555,10 +564,10 @@ def _candidates(seq: bytes, fill: bytes, codec: str) -> tuple[str, ...]:
     return tuple(c for c in completions(seq, fill) if _target_ok(c, codec))
 
 
-_PLANE15 = re.compile(rb"\xf3[\xb0-\xbf]")
+_PLANE15: Final = re.compile(rb"\xf3[\xb0-\xbf]")
 
 
-_COMPLETIONS: dict[str, dict[bytes, tuple[str, ...]]] = {}  # code page -> truncated sequence -> candidates (lossy reading)
+_COMPLETIONS: Final[dict[str, dict[bytes, tuple[str, ...]]]] = {}  # code page -> truncated sequence -> candidates (lossy reading)
 
 
 @lru_cache(maxsize=None)
@@ -736,7 +745,7 @@ def _cjk_runs(line: str, offset: int, model_getter, prefer: str | None = None) -
             before = None
             for enc, accident, pieces, good, lossy, src_han in readings:
                 if model_getter is None:
-                    if good < 2 and not any(p.__class__ is str and ord(p) >= 0x1F000 for p in pieces):
+                    if good < 2 and not any(isinstance(p, str) and ord(p) >= 0x1F000 for p in pieces):
                         continue  # one character is weak evidence without a model to weigh it
                     score = float(good)
                 else:
@@ -744,7 +753,7 @@ def _cjk_runs(line: str, offset: int, model_getter, prefer: str | None = None) -
                     lm = model_getter()
                     if before is None:
                         before = lm.text_score(run)
-                    score = lm.text_score("".join(p if p.__class__ is str else "\ufffd" for p in pieces))
+                    score = lm.text_score("".join(p if isinstance(p, str) else "\ufffd" for p in pieces))
                     if score < before + (-6.0 if enc == prefer else 2.0):
                         continue
                 if best is None or score > best[0]:
@@ -1213,7 +1222,7 @@ def scan_line(
 def _scan_segment(text: str, offset: int, res: LineScan, prefer, lossy_ok, lossy_only, model_getter, swap_lang, cjk_prefer=None) -> None:
     if text.isascii():
         return
-    markers = [(m.start(), m.end(), m.group()) for m in _re("markers").finditer(text)] if not _MARKER_CHARS.isdisjoint(text) else []
+    markers = [(m.start(), m.end(), m.group()) for m in _re("markers").finditer(text)] if _has_marker_char(text) else []
     runs: list[_Run] = []
     if lossy_only or _latin_search(text):
         found = _single_byte_line(text, prefer, lossy_ok)
@@ -1283,7 +1292,7 @@ def find_damage(line: str, *, model_getter=None, prefer: str | None = None, lang
     return _damages(line, scan)
 
 
-_ASCII_CHARS = "".join(chr(i) for i in range(128))
+_ASCII_CHARS: Final = "".join(chr(i) for i in range(128))
 
 
 def _damages(line: str, scan: LineScan) -> list[Damage]:
@@ -1403,6 +1412,19 @@ def _western_twins() -> frozenset[str]:
     return got
 
 
+_TWINS: list[tuple[str, ...]] = []  # the same, as a tuple made once
+
+
+def _has_twin(line: str) -> bool:
+    """Whether ``line`` holds one of :func:`_western_twins` (a substring search each: no per-character strings)."""
+    if not _TWINS:
+        _TWINS.append(tuple(sorted(_western_twins())))
+    for c in _TWINS[0]:
+        if c in line:
+            return True
+    return False
+
+
 def establish_codec(lines: Iterable[str], *, sample: int = 60) -> Evidence:
     """The single-byte code page that explains the document's mojibake best.
 
@@ -1431,7 +1453,7 @@ def establish_codec(lines: Iterable[str], *, sample: int = 60) -> Evidence:
                     memo[line, name, True] = _Run(run.start, run.end, run.accident, name, run.pieces, run.good, run.lossy)
             else:
                 run = _whole_line(line, name, True)
-                if name == "cp1252" and run is not None and _western_twins().isdisjoint(line):
+                if name == "cp1252" and run is not None and not _has_twin(line):
                     twin = run
             if run is not None and run.good:
                 ok.append((name, run.lossy))
@@ -1582,7 +1604,7 @@ def _guess_from_lines(lines: Sequence[str], *, enough: int = 400) -> str:
         if line.isascii():
             continue
         if looks_damaged(line):
-            sample = "".join(p for r in scan_line(line).runs for p in r.pieces if p.__class__ is str)
+            sample = "".join(p for r in scan_line(line).runs for p in r.pieces if isinstance(p, str))
         else:
             sample = line
         simp += sum(1 for c in sample if c in simp_only)
