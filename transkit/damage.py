@@ -9,7 +9,7 @@ native classes, and these are named tuples made by :func:`transkit.values.frozen
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from transkit.values import frozen
 
@@ -99,6 +99,7 @@ class SingleByteCodec:
     lead4: str  # F0..F4
     cont: str  # 80..BF
     representable: frozenset  # characters that can stand for a byte: ASCII, ``high``, Latin-1, raw bytes
+    charmap: Any  # codecs.charmap_build of ASCII + ``high``: the encoder's table
 
 
 @frozen

@@ -46,7 +46,7 @@ from _thread import _local
 from functools import lru_cache
 from itertools import combinations, product, repeat
 from operator import attrgetter
-from typing import TYPE_CHECKING, Final, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Iterable, Sequence
 
 # The records are defined apart (see transkit.damage) and belong to this module's interface.
 from transkit.damage import Accident, CharChoice, Damage, Evidence, LineRepair, RepairResult, SingleByteCodec
@@ -64,6 +64,9 @@ SOFT_HYPHEN = 0xAD  # U+00AD in every code page above but Mac OS Roman: invisibl
 # --------------------------------------------------------------------------- #
 # Byte-level tools
 # --------------------------------------------------------------------------- #
+
+
+_ASCII_CHARS: Final = "".join(chr(i) for i in range(128))
 
 
 @lru_cache(maxsize=None)
@@ -99,6 +102,7 @@ def single_byte(name: str) -> SingleByteCodec:
         # translate() leaves characters without a byte alone, and Latin-1 then
         # encodes any of U+0000-U+00FF: all of those get through.
         representable=frozenset(map(chr, range(0x100))) | frozenset(hs) | frozenset(map(chr, range(0xDC80, 0xDD00))),
+        charmap=codecs.charmap_build(_ASCII_CHARS + hs),
     )
 
 
@@ -109,7 +113,9 @@ def encode_single_byte(text: str, codec: SingleByteCodec) -> bytes | None:
     (Windows' "sloppy" decoding) become their byte again.
     """
     try:
-        return text.encode(codec.name, errors="surrogateescape")
+        # The code page's own bytes, undefined ones as Windows keeps them (the C1
+        # control of the same number); straight to the C encoder.
+        return codecs.charmap_encode(text, "surrogateescape", codec.charmap)[0]
     except UnicodeEncodeError as exc:
         if exc.object[exc.start] not in codec.representable:
             return None  # the first character the code page refused stands for no byte at all
@@ -121,6 +127,10 @@ def encode_single_byte(text: str, codec: SingleByteCodec) -> bytes | None:
     except UnicodeEncodeError:
         return None
 
+
+# The records of transkit.damage are named tuples: in the loops of a repair they
+# are made from all their fields, in order, without their Python-level __new__.
+_record: Final[Any] = tuple.__new__
 
 _tls: Final = _local()  # threading.local without importing threading
 
@@ -1292,7 +1302,6 @@ def find_damage(line: str, *, model_getter=None, prefer: str | None = None, lang
     return _damages(line, scan)
 
 
-_ASCII_CHARS: Final = "".join(chr(i) for i in range(128))
 
 
 def _damages(line: str, scan: LineScan) -> list[Damage]:
@@ -1306,16 +1315,10 @@ def _damages(line: str, scan: LineScan) -> list[Damage]:
         if repaired is not None:
             repaired = repaired[lead : len(repaired) - trail]
         out.append(
-            Damage(
-                start=r.start + lead,
-                end=r.end - trail,
-                accident=r.accident,
-                codec=r.codec,
-                confidence=_confidence(r),
-                text=src[lead : len(src) - trail],
-                repaired=repaired,
-                lossy=bool(r.lossy),
-                layers=r.layers,
+            # Damage(start, end, accident, codec, confidence, text, repaired, lossy, layers)
+            _record(
+                Damage,
+                (r.start + lead, r.end - trail, r.accident, r.codec, _confidence(r), src[lead : len(src) - trail], repaired, bool(r.lossy), r.layers),
             )
         )
     for s, e, text in scan.markers:
@@ -1363,10 +1366,10 @@ def repair_line(
         decided = lm.choose(slots)
         for i, ranking in decided.items():
             c = slots[i] = ranking.char
-            choices.append(CharChoice(line_number, i + 1, c, ranking.confidence, ranking))
+            choices.append(_record(CharChoice, (line_number, i + 1, c, ranking.confidence, ranking)))
     text = "".join(slots)
     choices.sort(key=_COLUMN)
-    return LineRepair(text, tuple(_damages(line, scan)), tuple(choices))
+    return _record(LineRepair, (text, tuple(_damages(line, scan)), tuple(choices)))
 
 
 _COLUMN = attrgetter("column")
