@@ -196,11 +196,39 @@ def _category(ch: str) -> str:
 
 def plausible_char(ch: str) -> bool:
     """Whether ``ch`` is something a document could contain (assigned, not a control or private use)."""
+    if "\u4e00" <= ch <= "\u9fff":
+        return True  # the CJK block is all assigned letters (Unicode 14, Python 3.11): the common case
     cat = _category(ch)
     return cat not in ("Cn", "Co", "Cs", "Cc") and ch not in "\ufffd\ufeff"
 
 
 _BYTE = [bytes((b,)) for b in range(256)]
+
+
+def _decode_one(seq: bytes) -> str | None:
+    """The character of one whole UTF-8 sequence, ``None`` where UTF-8 refuses it.
+
+    What ``seq.decode("utf-8")`` gives for a single character, without the
+    cost of an exception for the many byte completions that are invalid.
+    """
+    n = len(seq)
+    lead = seq[0]
+    for k in range(1, n):
+        if not 0x80 <= seq[k] <= 0xBF:
+            return None
+    if n == 1:
+        return chr(lead) if lead < 0x80 else None
+    if n == 2:
+        return chr((lead & 0x1F) << 6 | seq[1] & 0x3F) if 0xC2 <= lead <= 0xDF else None
+    if n == 3:
+        if not 0xE0 <= lead <= 0xEF or (lead == 0xE0 and seq[1] < 0xA0) or (lead == 0xED and seq[1] > 0x9F):
+            return None  # not a three-byte lead, overlong, or a surrogate
+        return chr((lead & 0x0F) << 12 | (seq[1] & 0x3F) << 6 | seq[2] & 0x3F)
+    if n == 4:
+        if not 0xF0 <= lead <= 0xF4 or (lead == 0xF0 and seq[1] < 0x90) or (lead == 0xF4 and seq[1] > 0x8F):
+            return None  # not a four-byte lead, overlong, or beyond U+10FFFF
+        return chr((lead & 0x07) << 18 | (seq[1] & 0x3F) << 12 | (seq[2] & 0x3F) << 6 | seq[3] & 0x3F)
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -223,11 +251,8 @@ def completions(seq: bytes, fill: bytes) -> tuple[str, ...]:
         for pos in range(1, need + 1):
             head, tail = seq[:pos], seq[pos:]
             for v in fill:
-                try:
-                    ch = (head + _BYTE[v] + tail).decode("utf-8")
-                except UnicodeDecodeError:
-                    continue
-                if plausible_char(ch) and ch not in out:
+                ch = _decode_one(head + _BYTE[v] + tail)
+                if ch is not None and plausible_char(ch) and ch not in out:
                     out.append(ch)
         return tuple(out)
     total = need
@@ -238,11 +263,8 @@ def completions(seq: bytes, fill: bytes) -> tuple[str, ...]:
             it_vals = iter(vals)
             for k in range(total):
                 body.append(next(it_vals) if k in where else next(it_have))
-            try:
-                ch = bytes([seq[0], *body]).decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            if plausible_char(ch) and ch not in out:
+            ch = _decode_one(bytes([seq[0], *body]))
+            if ch is not None and plausible_char(ch) and ch not in out:
                 out.append(ch)
     return tuple(out)
 
@@ -635,22 +657,24 @@ def _decode_whole_line(line: str, name: str, lossy_ok: bool) -> _Run | None:
     pieces: list = list(decoded)
     lossy = 0
     if errors:
+        # Placeholders of truncated sequences take their candidates; they come
+        # in order, each after the one before.
         fill = _fill_for(name)
         known = _COMPLETIONS.setdefault(name, {})
-    # One pass over what is not ASCII or CJK: placeholders of truncated
-    # sequences take their candidates, anything else must be a likely original.
-    for m in _re("odd").finditer(decoded):
-        ch = m.group()
-        if "\U000f0000" <= ch < "\U00100000":
-            seq = errors[ord(ch) - _PLACEHOLDER_BASE]
+        at = 0
+        for k in range(len(errors)):
+            seq = errors[k]
             cands = known.get(seq)
             if cands is None:
                 cands = known[seq] = _candidates(seq, fill, name)
             if not cands:
                 return None
-            pieces[m.start()] = cands
+            at = decoded.index(_PLACEHOLDERS[k] if k < 256 else chr(_PLACEHOLDER_BASE + k), at)
+            pieces[at] = cands
             lossy += 1
-        elif not _target_ok(ch, name):
+    # Whatever else is not ASCII or CJK must be a likely original.
+    for ch in _re("odd").findall(decoded):
+        if not ("\U000f0000" <= ch < "\U00100000" or _target_ok(ch, name)):
             return None
     good = len(decoded) - len(decoded.encode("ascii", "ignore")) - lossy
     return _Run(0, len(line), Accident.SINGLE_BYTE, name, pieces, good, lossy)
