@@ -1231,9 +1231,11 @@ class PairLexicon(Lexicon):
 
     def _span(self, pair: str) -> tuple[int, int]:
         """Where ``pair``'s stretch is in ``data`` (memoized); empty when no word begins with it."""
-        i = self._first_index.get(pair[0])
-        k = -1 if i is None else self.seconds.find(pair[1], self.first_start[i], self.first_start[i + 1])
-        got = self._spans[pair] = _NO_SPAN if k < 0 else (self.offsets[k], self.offsets[k + 1])
+        got = self._spans.get(pair)
+        if got is None:
+            i = self._first_index.get(pair[0])
+            k = -1 if i is None else self.seconds.find(pair[1], self.first_start[i], self.first_start[i + 1])
+            got = self._spans[pair] = _NO_SPAN if k < 0 else (self.offsets[k], self.offsets[k + 1])
         return got
 
     def _read(self, pair: str) -> list[tuple[str, float]]:
@@ -1247,10 +1249,7 @@ class PairLexicon(Lexicon):
     def lookup(self, word: str) -> float | None:
         if len(word) < 2:
             return self.singles.get(word)
-        pair = word[:2]
-        span = self._spans.get(pair)
-        if span is None:
-            span = self._span(pair)
+        span = self._span(word[:2])
         if span[0] == span[1]:
             return None
         text = word[2:]
@@ -1270,10 +1269,7 @@ class PairLexicon(Lexicon):
             return text in self.seeds()[1]
         if n < 1 or n >= MAX_WORD:
             return False
-        pair = text[:2]
-        span = self._spans.get(pair)
-        if span is None:
-            span = self._span(pair)
+        span = self._span(text[:2])
         if span[0] == span[1]:
             return False
         rest = text[2:]

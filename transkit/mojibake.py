@@ -140,12 +140,17 @@ def _record_error(exc: UnicodeDecodeError):
     end = exc.end
     stretches.append(exc.object[exc.start : end])
     k = len(stretches) - 1
-    return (_PLACEHOLDERS[k] if k < 256 else chr(_PLACEHOLDER_BASE + k), end)
+    return (_placeholder(k), end)
 
 
 _PLACEHOLDER_BASE: Final = 0xF0000  # plane 15 private use: never produced from the bytes we decode
 _PLACEHOLDERS: Final = [chr(_PLACEHOLDER_BASE + k) for k in range(256)]  # the first ones, made once
 codecs.register_error("transkit-mojibake", _record_error)  # type: ignore[arg-type]  # decode errors only
+
+
+def _placeholder(k: int) -> str:
+    """The placeholder of the ``k``-th invalid stretch of a decoding."""
+    return _PLACEHOLDERS[k] if k < 256 else chr(_PLACEHOLDER_BASE + k)
 
 
 def decode_utf8_marked(data: bytes) -> tuple[str, list[bytes]]:
@@ -425,9 +430,13 @@ _MARKER_CHARS: Final = frozenset("锟錕嚙烫燙屯昍迋\ufffd")
 _MARKER_LIST: Final = tuple(sorted(_MARKER_CHARS))
 
 
-def _has_marker_char(text: str) -> bool:
-    """Whether ``text`` holds a character some marker begins with (a substring search each: no per-character strings)."""
-    for c in _MARKER_LIST:
+def _holds_any(text: str, chars: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds any of ``chars``: one substring search each, in C.
+
+    ``frozenset.isdisjoint(text)`` would make and hash a string for every
+    character of ``text``; a few searches cost far less.
+    """
+    for c in chars:
         if c in text:
             return True
     return False
@@ -512,7 +521,7 @@ def looks_damaged(line: str) -> bool:
 
 
 def _has_marker(text: str) -> bool:
-    return _has_marker_char(text) and _re("markers").search(text) is not None
+    return _holds_any(text, _MARKER_LIST) and _re("markers").search(text) is not None
 
 
 # --------------------------------------------------------------------------- #
@@ -669,12 +678,12 @@ def _decode_whole_line(line: str, name: str, lossy_ok: bool) -> _Run | None:
                 cands = known[seq] = _candidates(seq, fill, name)
             if not cands:
                 return None
-            at = decoded.index(_PLACEHOLDERS[k] if k < 256 else chr(_PLACEHOLDER_BASE + k), at)
+            at = decoded.index(_placeholder(k), at)
             pieces[at] = cands
             lossy += 1
     # Whatever else is not ASCII or CJK must be a likely original.
     for ch in _re("odd").findall(decoded):
-        if not ("\U000f0000" <= ch < "\U00100000" or _target_ok(ch, name)):
+        if not (_is_placeholder(ch) or _target_ok(ch, name)):
             return None
     good = len(decoded) - len(decoded.encode("ascii", "ignore")) - lossy
     return _Run(0, len(line), Accident.SINGLE_BYTE, name, pieces, good, lossy)
@@ -1256,7 +1265,7 @@ def scan_line(
 def _scan_segment(text: str, offset: int, res: LineScan, prefer, lossy_ok, lossy_only, model_getter, swap_lang, cjk_prefer=None) -> None:
     if text.isascii():
         return
-    markers = [(m.start(), m.end(), m.group()) for m in _re("markers").finditer(text)] if _has_marker_char(text) else []
+    markers = [(m.start(), m.end(), m.group()) for m in _re("markers").finditer(text)] if _holds_any(text, _MARKER_LIST) else []
     runs: list[_Run] = []
     if lossy_only or _latin_search(text):
         found = _single_byte_line(text, prefer, lossy_ok)
@@ -1430,26 +1439,15 @@ def guess_script(text: str) -> str:
 # --------------------------------------------------------------------------- #
 
 
-def _western_twins() -> frozenset[str]:
-    """Characters Windows-1252 and -1254 give different bytes (Š Ž Ð Ý Þ ð ý þ against Ğ İ Ş ğ ı ş ...)."""
-    got = _CHARSETS.get("twins")
-    if got is None:
-        a, b = single_byte("cp1252").high, single_byte("cp1254").high
-        got = _CHARSETS["twins"] = frozenset(x for x, y in zip(a, b) if x != y) | frozenset(y for x, y in zip(a, b) if x != y)
-    return got
+_TWINS: list[tuple[str, ...]] = []  # made on first use
 
 
-_TWINS: list[tuple[str, ...]] = []  # the same, as a tuple made once
-
-
-def _has_twin(line: str) -> bool:
-    """Whether ``line`` holds one of :func:`_western_twins` (a substring search each: no per-character strings)."""
+def _western_twins() -> tuple[str, ...]:
+    """Characters Windows-1252 and -1254 give different bytes (Š Ž Ð Ý Þ ð ý þ against Ğ İ Ş ğ ı ş ...), sorted."""
     if not _TWINS:
-        _TWINS.append(tuple(sorted(_western_twins())))
-    for c in _TWINS[0]:
-        if c in line:
-            return True
-    return False
+        a, b = single_byte("cp1252").high, single_byte("cp1254").high
+        _TWINS.append(tuple(sorted({x for x, y in zip(a, b) if x != y} | {y for x, y in zip(a, b) if x != y})))
+    return _TWINS[0]
 
 
 def establish_codec(lines: Iterable[str], *, sample: int = 60) -> Evidence:
@@ -1480,7 +1478,7 @@ def establish_codec(lines: Iterable[str], *, sample: int = 60) -> Evidence:
                     memo[line, name, True] = _Run(run.start, run.end, run.accident, name, run.pieces, run.good, run.lossy)
             else:
                 run = _whole_line(line, name, True)
-                if name == "cp1252" and run is not None and not _has_twin(line):
+                if name == "cp1252" and run is not None and not _holds_any(line, _western_twins()):
                     twin = run
             if run is not None and run.good:
                 ok.append((name, run.lossy))
